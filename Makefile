@@ -1,0 +1,61 @@
+# Polystore: `make run` serves the app on local stores; `make test` runs the whole suite.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+
+# Local development defaults; production sets every variable itself (README, "Configuration").
+export DJANGO_DEBUG ?= true
+POSTGRES_URL ?= postgres://polystore:polystore@127.0.0.1:5432/polystore
+# Tests use their own Redis logical databases (14, and 15 for sessions) so they never flush yours.
+TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
+export POSTGRES_URL
+
+.PHONY: help install install-test services services-stop migrate static run test check
+
+help:  ## List the targets.
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip==25.3
+
+$(VENV)/.runtime: requirements.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.test: requirements.txt requirements-test.txt | $(VENV)/bin/python
+	$(VENV)/bin/pip install --quiet -r requirements-test.txt
+	touch $(VENV)/.runtime $@
+
+install: $(VENV)/.runtime  ## Create the virtualenv and install the pinned requirements.
+
+install-test: $(VENV)/.test
+
+services: $(VENV)/.runtime  ## Start the local stores that are not running yet (idempotent).
+	$(PY) -m stores up
+
+services-stop:  ## Stop the local stores that `make services` started.
+	$(PY) -m stores down
+
+migrate: services  ## Migrate both databases.
+	$(MANAGE) migrate --noinput
+	$(MANAGE) migrate --database mongodb --noinput
+
+static: $(VENV)/.runtime  ## Collect static files into var/staticfiles (served by whitenoise).
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: migrate static  ## Serve Polystore at http://127.0.0.1:8000 on the local stores.
+	$(MANAGE) check_backends
+	$(MANAGE) runserver 127.0.0.1:8000
+
+test: $(VENV)/.test static  ## Run the whole suite, on SQLite and then on PostgreSQL.
+	$(PY) -m stores up --with-postgres
+	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
+	REDIS_URL=$(TEST_REDIS_URL) DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+
+check: $(VENV)/.runtime  ## Run Django's system checks.
+	$(MANAGE) check

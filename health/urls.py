@@ -1,0 +1,11 @@
+from django.urls import path
+
+from health import views
+
+app_name = "health"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+]

@@ -1,0 +1,129 @@
+"""django-mongodb-backend's compilers, with three MQL forms replaced by portable ones.
+
+Each override swaps one form that django-mongodb-backend 5.2.4 emits, and mongo-java-server
+(the local MongoDB-wire stand-in) rejects, for a form that real MongoDB 6.0+ serves with
+identical results:
+
+- updates: pipeline-style ``u: [{$set: {f: {$literal: v}}}]`` becomes operator-style
+  ``u: {$set: {f: v}}`` (``SQLUpdateCompiler.update``);
+- aggregation without GROUP BY (``count()``, ``aggregate()``): ``$facet`` +
+  ``$addFields: {f: {$getField: …}}`` becomes ``$facet`` + ``$replaceRoot``;
+- Count's null test in ``$group`` accumulators: ``{$in: [{$type: x}, ["missing", "null"]]}``
+  becomes ``{$eq: [{$ifNull: [x, null]}, null]}``.
+
+Everything else is the backend's own code, reached through ``super()``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django_mongodb_backend import compiler as mongo
+
+MQL = Any  # a MongoDB query/expression value: dict, list or constant
+
+
+def _without_type_null_test(mql: MQL) -> MQL:
+    """Return ``mql`` with each ``{$in: [{$type: x}, ["missing", "null"]]}`` rewritten.
+
+    The rewrite is ``{$eq: [{$ifNull: [x, null]}, null]}``. mongo-java-server has no
+    ``$type`` expression. On MongoDB ``$ifNull`` maps both a missing and a null ``x`` to
+    null, and any other value of ``x`` to itself, so both forms are true for exactly the
+    same documents. ``$literal`` values are left alone.
+    """
+    if isinstance(mql, list):
+        return [_without_type_null_test(item) for item in mql]
+    if not isinstance(mql, dict) or "$literal" in mql:
+        return mql
+    operands = mql.get("$in")
+    if (
+        len(mql) == 1
+        and isinstance(operands, list)
+        and len(operands) == 2
+        and isinstance(operands[0], dict)
+        and list(operands[0]) == ["$type"]
+        and operands[1] == ["missing", "null"]
+    ):
+        value = _without_type_null_test(operands[0]["$type"])
+        return {"$eq": [{"$ifNull": [value, None]}, None]}
+    return {key: _without_type_null_test(value) for key, value in mql.items()}
+
+
+def _storable_as_is(value: Any) -> bool:
+    """Whether operator-style ``$set`` stores ``value`` exactly as ``$literal`` would.
+
+    Embedded documents whose keys start with ``$`` or contain ``.`` are kept in the
+    pipeline form: update operators treat such names specially.
+    """
+    if isinstance(value, dict):
+        return all(not (key.startswith("$") or "." in key) and _storable_as_is(item) for key, item in value.items())
+    if isinstance(value, (list, tuple)):
+        return all(_storable_as_is(item) for item in value)
+    return True
+
+
+class SQLCompiler(mongo.SQLCompiler):
+    def _build_aggregation_pipeline(self, ids: dict[str, Any] | None, group: dict[str, MQL]) -> list[dict[str, MQL]]:
+        """Build the grouping stages with accumulators and a no-GROUP-BY form both servers serve.
+
+        Replaces, in the backend's pipeline:
+
+        1. Count's ``{$in: [{$type: x}, ["missing", "null"]]}`` null test in every ``$group``
+           accumulator, by ``{$eq: [{$ifNull: [x, null]}, null]}`` (see
+           ``_without_type_null_test``): mongo-java-server has no ``$type`` expression.
+        2. Without group ids (``count()``, ``aggregate()``), the backend's
+           ``$facet: {group: [$group]}`` followed by
+           ``$addFields: {f: {$getField: {input: {$arrayElemAt: ["$group", 0]}, field: f}}}``
+           (mongo-java-server has no ``$getField``), by the same ``$facet`` followed by
+           ``$replaceRoot: {newRoot: {$ifNull: [{$arrayElemAt: ["$group", 0]},
+           {$literal: {f: null, …}}]}}``. On MongoDB both yield one row holding the group's
+           values, or nulls on empty input (``$getField`` of a missing input is null), as SQL's
+           aggregate without GROUP BY does. A bare ``$group`` would yield no row on empty input,
+           and Django's fallback to each aggregate's empty value has none for expressions over
+           aggregates: ``aggregate(x=Max("n") + 1)`` would return ``{"x": NotImplemented}``.
+           The backend's extra ``group`` array field is not kept; no later stage reads it.
+        """
+        group = {alias: _without_type_null_test(mql) for alias, mql in group.items()}
+        pipeline = super()._build_aggregation_pipeline(ids, group)
+        if not ids:
+            # super() returned [$facet, $addFields] and set group["_id"] = None.
+            facet, get_fields = pipeline
+            if list(facet) != ["$facet"] or list(get_fields) != ["$addFields"]:
+                raise NotImplementedError(f"unexpected pipeline from django-mongodb-backend: {pipeline}")
+            first_or_nulls = {"$ifNull": [{"$arrayElemAt": ["$group", 0]}, {"$literal": dict.fromkeys(group)}]}
+            pipeline = [facet, {"$replaceRoot": {"newRoot": first_or_nulls}}]
+        return pipeline
+
+
+class SQLInsertCompiler(mongo.SQLInsertCompiler, SQLCompiler):
+    pass
+
+
+class SQLDeleteCompiler(mongo.SQLDeleteCompiler, SQLCompiler):
+    pass
+
+
+class SQLUpdateCompiler(mongo.SQLUpdateCompiler, SQLCompiler):
+    def update(self, criteria: dict[str, MQL], pipeline: list[dict[str, MQL]]) -> int:
+        """Send constant updates as operator-style ``{$set: {f: v}}``.
+
+        Replaces the backend's pipeline-style update ``[{$set: {f: {$literal: v}}}]``
+        (every ``save()`` of an existing row, ``QuerySet.update()``, ``update_or_create()``)
+        when every value is a ``$literal``: mongo-java-server (and FerretDB v1) only accept
+        an update document. An operator-style ``$set`` stores its values as given, which is
+        what ``$literal`` does in a pipeline, so MongoDB writes the same document. Updates
+        computed from the document (``F()``, functions) and values holding ``$``-prefixed or
+        dotted keys keep the pipeline form.
+        """
+        if len(pipeline) == 1 and list(pipeline[0]) == ["$set"]:
+            values = pipeline[0]["$set"]
+            if all(
+                isinstance(mql, dict) and list(mql) == ["$literal"] and _storable_as_is(mql["$literal"])
+                for mql in values.values()
+            ):
+                return super().update(criteria, {"$set": {field: mql["$literal"] for field, mql in values.items()}})
+        return super().update(criteria, pipeline)
+
+
+class SQLAggregateCompiler(mongo.SQLAggregateCompiler, SQLCompiler):
+    pass

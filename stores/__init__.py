@@ -1,0 +1,1 @@
+"""Start and stop the local stores (PostgreSQL, Redis, the MongoDB-wire server) on loopback."""

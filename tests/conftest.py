@@ -1,0 +1,85 @@
+"""Shared fixtures: personas, raw clients for each store, and fast test-only settings."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import redis
+from django.conf import settings
+from django.db import connections
+
+from tests.factories import UserFactory
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def alice(db):
+    """A member who owns notes."""
+    return UserFactory(username="alice")
+
+
+@pytest.fixture
+def bob(db):
+    """Another member."""
+    return UserFactory(username="bob")
+
+
+@pytest.fixture
+def staff(db):
+    return UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def mongo_db():
+    """The raw pymongo Database behind the `mongodb` alias (the test database)."""
+    connection = connections["mongodb"]
+    connection.ensure_connection()
+    return connection.connection[connection.settings_dict["NAME"]]
+
+
+@pytest.fixture
+def cache_redis():
+    """A raw redis-py client on the cache's logical database."""
+    return redis.Redis.from_url(settings.CACHE_URL)
+
+
+@pytest.fixture
+def sessions_redis():
+    """A raw redis-py client on the sessions' logical database."""
+    return redis.Redis.from_url(settings.SESSION_CACHE_URL)
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A loopback port with nothing listening on it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def manage():
+    """Run manage.py in a fresh process with extra environment; return the CompletedProcess."""
+
+    def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**os.environ, **(env or {})},
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
+
+    return run
