@@ -5,7 +5,7 @@ from notes.models import Note
 
 @admin.register(Note)
 class NoteAdmin(admin.ModelAdmin):
-    list_display = ("title", "owner_id", "updated_at")
-    list_filter = ("created_at",)
+    list_display = ("title", "owner_id", "visibility", "pinned", "updated_at")
+    list_filter = ("visibility", "pinned")
     search_fields = ("title", "body")
     ordering = ("-updated_at",)
