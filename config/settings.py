@@ -88,7 +88,9 @@ SESSION_CACHE_ALIAS = "sessions"
 
 # ----------------------------------------------------------------------------- auth
 AUTH_USER_MODEL = "users.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "users:login"
+LOGIN_REDIRECT_URL = "notes:list"
+LOGOUT_REDIRECT_URL = "health:home"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
