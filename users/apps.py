@@ -4,3 +4,6 @@ from django.apps import AppConfig
 class UsersConfig(AppConfig):
     name = "users"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from users import names  # noqa: F401 - connects the name-cache signal receivers

@@ -1,0 +1,48 @@
+"""Members' public names for pages that list other stores' rows (notes), cached in Redis.
+
+A page resolves the names of all its owners at once: one cache round trip, and at most one
+relational query for the ids the cache lacks, so it costs the same for 1 row or 500.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from users.models import User
+
+NAME_TTL = 60 * 60
+
+
+def _key(member_id: int) -> str:
+    return f"member-name:{member_id}"
+
+
+def member_names(member_ids: Iterable[int]) -> dict[int, str]:
+    """Map each existing member's id to their public name; ids of deleted members are absent."""
+    wanted = set(member_ids)
+    if not wanted:
+        return {}
+    cached = cache.get_many([_key(member_id) for member_id in wanted])
+    names = {member_id: cached[_key(member_id)] for member_id in wanted if _key(member_id) in cached}
+    missing = wanted - names.keys()
+    if missing:
+        found = {
+            pk: display_name or username
+            for pk, display_name, username in User.objects.filter(pk__in=missing).values_list(
+                "pk", "display_name", "username"
+            )
+        }
+        cache.set_many({_key(member_id): name for member_id, name in found.items()}, timeout=NAME_TTL)
+        names.update(found)
+    return names
+
+
+@receiver(post_save, sender=User)
+@receiver(post_delete, sender=User)
+def forget_member_name(sender: type[User], instance: User, **kwargs: object) -> None:
+    """Drop a member's cached name whenever their row changes or goes, wherever that happens."""
+    cache.delete(_key(instance.pk))
