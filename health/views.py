@@ -10,13 +10,6 @@ from health.probes import all_statuses
 
 @require_GET
 @never_cache
-def healthz(request: HttpRequest) -> HttpResponse:
-    """Answer 200 while the process runs; touches no store."""
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@require_GET
-@never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
     """Report every store's status; 503 naming the stores that do not answer."""
     statuses = all_statuses()
