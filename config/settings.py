@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "users",
     "notes",
     "health",
+    "demo",
 ]
 
 MIDDLEWARE = [

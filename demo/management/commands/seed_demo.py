@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from demo.services import demo_reset, demo_seed
+
+
+def count(text: str) -> int:
+    """Parse a count argument; argparse turns the error into a CommandError naming the option."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"expected zero or more, got {number}")
+    return number
+
+
+class Command(BaseCommand):
+    help = """Fill both stores with realistic demo data.
+
+    Creates members demo000001, demo000002, … in the relational store (password
+    "polystore-demo") and NOTES-PER-USER notes for each in MongoDB, in batches. Members that
+    exist already are left as they are, so running it twice adds nothing; --reset deletes every
+    demo member and their notes first. --seed makes the data the same on every run.
+    """
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--users", type=count, default=50, help="how many demo members (default 50)")
+        parser.add_argument("--notes-per-user", type=count, default=10, help="notes per new member (default 10)")
+        parser.add_argument("--seed", type=count, help="random seed, for the same data on every run")
+        parser.add_argument("--reset", action="store_true", help="delete all demo members and their notes first")
+        parser.add_argument("--batch-size", type=count, default=500, help="members written per batch (default 500)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (also off when not a terminal)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["batch_size"] == 0:
+            raise CommandError("--batch-size must be at least 1")
+        if options["reset"]:
+            removed = demo_reset()
+            self.stdout.write(f"Removed {removed.users_deleted} demo members and {removed.notes_deleted} notes.")
+        show = not options["no_progress"] and sys.stderr.isatty()
+        with tqdm(total=options["users"], unit="member", disable=not show, file=sys.stderr) as bar:
+            result = demo_seed(
+                users=options["users"],
+                notes_per_user=options["notes_per_user"],
+                seed=options["seed"],
+                batch_size=options["batch_size"],
+                on_batch=bar.update,
+            )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Created {result.users_created} demo members and {result.notes_created} notes "
+                f"({result.users_existing} members were there already)."
+            )
+        )
