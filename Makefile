@@ -50,6 +50,7 @@ static: $(VENV)/.runtime  ## Collect static files into var/staticfiles (served b
 
 run: migrate static  ## Serve Polystore at http://127.0.0.1:8000 on the local stores.
 	$(MANAGE) check_backends
+	$(MANAGE) seed_demo --users 20 --notes-per-user 5 --seed 1 --no-progress
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.test static lint-deploy  ## Run the whole suite, on SQLite and then on PostgreSQL.
