@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from health.integrity import integrity_check, integrity_fix
+
+
+class Command(BaseCommand):
+    help = """Check that the stores agree with each other, and repair them with --fix.
+
+    Finds notes whose owner no longer exists (left when MongoDB was down during a member's
+    deletion) and live sessions of deleted members. Prints a summary and exits with status 1
+    when it finds any. --fix removes them; it is safe to run twice, and never removes a note
+    whose owner exists.
+    """
+
+    requires_system_checks: list[str] = []
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--fix", action="store_true", help="remove what the check finds")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        report = integrity_check()
+        self.stdout.write(f"orphan notes:   {report.orphan_notes} (of {len(report.orphan_owner_ids)} deleted members)")
+        self.stdout.write(f"stale sessions: {len(report.stale_sessions)}")
+        if not report.problems:
+            self.stdout.write(self.style.SUCCESS("The stores agree."))
+            return
+        if options["fix"]:
+            integrity_fix(report)
+            self.stdout.write(self.style.SUCCESS(f"Fixed {report.problems} problems."))
+            return
+        raise CommandError(f"{report.problems} problems found; run with --fix to repair them", returncode=1)
