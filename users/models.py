@@ -1,15 +1,37 @@
 from __future__ import annotations
 
 from django.contrib.auth.models import AbstractUser, UserManager
-from django.core.validators import MaxValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
+
+MAX_AGE = 150
+MAX_BIO_LENGTH = 2000
 
 
 class MemberManager(UserManager):
     def get_by_natural_key(self, username: str) -> User:
-        """Find a member by username, or by email compared case-insensitively."""
-        return self.get(models.Q(username=username) | models.Q(email__iexact=username))
+        """Find a member by exact username, else by email compared case-insensitively.
+
+        Usernames may contain `@`, so one member's username can equal another's email: the
+        username wins, and the lookup never matches two rows.
+        """
+        try:
+            return self.get(username=username)
+        except self.model.DoesNotExist:
+            return self.get(email__iexact=username)
+
+    def directory(self, query: str = "") -> models.QuerySet[User]:
+        """Active members whose username, display name or email contains `query` (any case), by username."""
+        members = self.filter(is_active=True)
+        if query:
+            members = members.filter(
+                models.Q(username__icontains=query)
+                | models.Q(display_name__icontains=query)
+                | models.Q(email__icontains=query)
+            )
+        return members.order_by("username", "pk")
 
 
 class User(AbstractUser):
@@ -17,8 +39,8 @@ class User(AbstractUser):
 
     email = models.EmailField("email address")
     display_name = models.CharField(max_length=100, blank=True)
-    age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(150)])
-    bio = models.TextField(max_length=2000, blank=True)
+    age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(MAX_AGE)])
+    bio = models.TextField(max_length=MAX_BIO_LENGTH, blank=True, validators=[MaxLengthValidator(MAX_BIO_LENGTH)])
 
     objects = MemberManager()
 
@@ -28,6 +50,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.public_name
+
+    def clean(self) -> None:
+        """Reject an email another member holds in any letter case, as an error on the email field."""
+        super().clean()
+        if self.email and User.objects.filter(email__iexact=self.email).exclude(pk=self.pk).exists():
+            raise ValidationError(
+                {"email": ValidationError("A member with this email address already exists.", code="unique")}
+            )
 
     @property
     def public_name(self) -> str:
