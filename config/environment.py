@@ -67,6 +67,14 @@ def integer(variable: str, *, default: int, minimum: int = 0) -> int:
     return number
 
 
+def text(variable: str, *, default: str = "") -> str:
+    """Return the variable's value without surrounding blanks, or the default when it is unset or blank."""
+    value = os.environ.get(variable)
+    if value is None or not value.strip():
+        return default
+    return value.strip()
+
+
 def secret_key(*, debug: bool) -> str:
     key = _raw("DJANGO_SECRET_KEY", default="django-insecure-local-development-only", debug=debug)
     if not debug and (len(key) < 40 or key.startswith("django-insecure")):

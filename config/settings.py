@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from config import environment as env
@@ -23,6 +24,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_mongodb_backend",
     "csp",
+    "axes",
     "users",
     "notes",
     "health",
@@ -41,6 +43,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,11 +100,50 @@ LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "notes:list"
 LOGOUT_REDIRECT_URL = "health:home"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "email", "display_name")},
+    },
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Axes checks every login first (it authenticates nobody); ModelBackend accepts a username or an email.
+AUTHENTICATION_BACKENDS = [
+    "users.throttling.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
+# Login throttling: 5 failures for one account, or from one address, lock both out for 15 minutes
+# after the last failure (HTTP 429). Counters live in Redis; a successful login forgives the account.
+AXES_HANDLER = "users.throttling.MemberLoginHandler"
+AXES_CACHE = "default"
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "users/lockout.html"
+AXES_USERNAME_CALLABLE = "users.throttling.login_account"
+AXES_CLIENT_IP_CALLABLE = "users.throttling.client_ip_address"
+# The cache handler writes no AccessAttempt rows: their admin pages would stay empty.
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+# Reverse proxies in front of the app that append the client's address to X-Forwarded-For.
+TRUSTED_PROXY_COUNT = env.integer("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+
+# Password-reset mail: SMTP when EMAIL_HOST is set, otherwise printed to the log.
+EMAIL_HOST = env.text("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env.integer("EMAIL_PORT", default=587, minimum=1)
+    EMAIL_HOST_USER = env.text("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env.text("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env.boolean("EMAIL_USE_TLS", default=True)
+    EMAIL_TIMEOUT = 10
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env.text("DEFAULT_FROM_EMAIL", default="Polystore <polystore@localhost>")
 
 # ----------------------------------------------------------------------------- i18n
 LANGUAGE_CODE = "en-us"

@@ -1,0 +1,90 @@
+"""The profile page: the member, their public-notes count and their five latest public notes."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from notes.models import Note
+from tests.factories import NoteFactory
+
+pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
+
+PUBLIC = Note.Visibility.PUBLIC
+
+
+def profile(member) -> str:
+    return reverse("users:profile", kwargs={"pk": member.pk})
+
+
+@pytest.mark.parametrize("persona", ["client", "alice_client", "bob_client", "staff_client"])
+def test_everyone_sees_a_members_profile(request, persona, alice):
+    alice.display_name = "Alice Liddell"
+    alice.bio = "Curiouser\nand curiouser."
+    alice.age = 7
+    alice.save()
+
+    response = request.getfixturevalue(persona).get(profile(alice))
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Alice Liddell" in page
+    assert "@alice" in page
+    assert "Curiouser<br>and curiouser." in page
+
+
+def test_profile_counts_public_notes_and_shows_the_latest_five_newest_first(client, alice, bob):
+    public = [NoteFactory(owner_id=alice.pk, title=f"Public {n}", visibility=PUBLIC) for n in range(7)]
+    NoteFactory(owner_id=alice.pk, title="Secret diary")
+    NoteFactory(owner_id=bob.pk, title="Bob's public note", visibility=PUBLIC)
+
+    response = client.get(profile(alice))
+
+    assert response.context["public_note_count"] == 7
+    assert [note.title for note in response.context["latest_public_notes"]] == [
+        note.title for note in reversed(public[2:])
+    ]
+    page = response.content.decode()
+    assert "Secret diary" not in page
+    assert "Bob's public note" not in page
+
+
+def test_each_latest_note_links_to_its_page(client, alice):
+    note = NoteFactory(owner_id=alice.pk, title="Linked", visibility=PUBLIC)
+
+    response = client.get(profile(alice))
+
+    assert f'href="{reverse("notes:detail", kwargs={"pk": str(note.pk)})}"' in response.content.decode()
+
+
+def test_profile_without_public_notes_says_so(client, alice):
+    NoteFactory(owner_id=alice.pk, visibility=Note.Visibility.PRIVATE)
+
+    response = client.get(profile(alice))
+
+    assert response.context["public_note_count"] == 0
+    assert "No public notes yet." in response.content.decode()
+
+
+def test_unknown_member_is_a_404(client):
+    assert client.get(reverse("users:profile", kwargs={"pk": 424242})).status_code == 404
+
+
+def test_deactivated_member_is_a_404_except_for_staff(bob_client, staff_client, alice):
+    alice.is_active = False
+    alice.save()
+
+    assert bob_client.get(profile(alice)).status_code == 404
+    assert staff_client.get(profile(alice)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("persona", "sees_actions"),
+    [("client", False), ("bob_client", False), ("alice_client", True), ("staff_client", True)],
+)
+def test_edit_and_delete_links_and_the_email_show_only_to_who_may_use_them(request, alice, persona, sees_actions):
+    page = request.getfixturevalue(persona).get(profile(alice)).content.decode()
+
+    assert (reverse("users:edit", kwargs={"pk": alice.pk}) in page) is sees_actions
+    assert (reverse("users:delete", kwargs={"pk": alice.pk}) in page) is sees_actions
+    assert (alice.email in page) is sees_actions

@@ -1,0 +1,175 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse, reverse_lazy
+from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
+
+from notes.models import Note
+from users.forms import LoginForm, ProfileForm, SignUpForm
+from users.models import User
+from users.permissions import may_change_member
+from users.services import user_delete
+from users.throttling import login_failures_forget
+
+DIRECTORY_PAGE_SIZE = 25
+LATEST_PUBLIC_NOTES = 5
+MAX_QUERY_LENGTH = 100
+
+
+class SignUpView(SuccessMessageMixin, CreateView):
+    form_class = SignUpForm
+    template_name = "users/signup.html"
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.user.is_authenticated:
+            return redirect("users:profile", pk=request.user.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    def form_valid(self, form: SignUpForm) -> HttpResponse:
+        response = super().form_valid(form)
+        login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
+        return response
+
+    def get_success_message(self, cleaned_data: dict[str, Any]) -> str:
+        return f"Welcome to Polystore, {self.object.public_name}."
+
+    def get_success_url(self) -> str:
+        return reverse("users:profile", kwargs={"pk": self.object.pk})
+
+
+class MemberLoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "users/login.html"
+    redirect_authenticated_user = True
+
+
+class MemberLogoutView(auth_views.LogoutView):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, "You are logged out.")
+        return response
+
+
+class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    template_name = "users/password_change.html"
+    success_message = "Your password was changed."
+
+    def get_success_url(self) -> str:
+        return reverse("users:profile", kwargs={"pk": self.request.user.pk})
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "users/password_reset_form.html"
+    email_template_name = "users/password_reset_email.txt"
+    subject_template_name = "users/password_reset_subject.txt"
+    success_url = reverse_lazy("users:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "users/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "users/password_reset_confirm.html"
+    success_url = reverse_lazy("users:password_reset_complete")
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        """Set the new password, and lift a lockout on the account: the email proved who is asking."""
+        response = super().form_valid(form)
+        login_failures_forget(user=form.user)
+        return response
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "users/password_reset_complete.html"
+
+
+class DirectoryView(LoginRequiredMixin, ListView):
+    template_name = "users/directory.html"
+    context_object_name = "members"
+    paginate_by = DIRECTORY_PAGE_SIZE
+
+    def get_queryset(self) -> QuerySet[User]:
+        return User.objects.directory(self.search_query())
+
+    def search_query(self) -> str:
+        return self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(query=self.search_query(), **kwargs)
+
+
+class ProfileView(DetailView):
+    template_name = "users/profile.html"
+    context_object_name = "member"
+
+    def get_queryset(self) -> QuerySet[User]:
+        """Deactivated members are hidden from everyone but staff."""
+        if self.request.user.is_staff:
+            return User.objects.all()
+        return User.objects.filter(is_active=True)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        public_notes = Note.objects.owned_by(self.object.pk).public()
+        return super().get_context_data(
+            public_note_count=public_notes.count(),
+            latest_public_notes=public_notes.order_by("-updated_at", "-pk")[:LATEST_PUBLIC_NOTES],
+            may_change=may_change_member(self.request.user, self.object),
+            **kwargs,
+        )
+
+
+class MemberChangeMixin(LoginRequiredMixin):
+    """Look up the member in the URL; 403 unless the requester may change them."""
+
+    model = User
+    context_object_name = "member"
+
+    def get_object(self, queryset: QuerySet[User] | None = None) -> User:
+        member = super().get_object(queryset)
+        if not may_change_member(self.request.user, member):
+            raise PermissionDenied
+        return member
+
+
+class ProfileUpdateView(MemberChangeMixin, SuccessMessageMixin, UpdateView):
+    form_class = ProfileForm
+    template_name = "users/profile_form.html"
+    success_message = "Profile saved."
+
+    def get_success_url(self) -> str:
+        return reverse("users:profile", kwargs={"pk": self.object.pk})
+
+
+class AccountDeleteView(MemberChangeMixin, DeleteView):
+    template_name = "users/confirm_delete.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            note_count=Note.objects.owned_by(self.object.pk).count(),
+            own_account=self.object.pk == self.request.user.pk,
+            **kwargs,
+        )
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        member = self.object
+        own_account = member.pk == self.request.user.pk
+        name = member.public_name
+        user_delete(user=member)
+        if own_account:
+            logout(self.request)
+            messages.success(self.request, "Your account was deleted, and your notes with it.")
+            return HttpResponseRedirect(reverse("health:home"))
+        messages.success(self.request, f"{name}’s account was deleted, and their notes with it.")
+        return HttpResponseRedirect(reverse("users:directory"))
