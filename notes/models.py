@@ -1,30 +1,46 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MinLengthValidator, validate_slug
+from django.core.validators import MaxLengthValidator, MinLengthValidator, validate_slug
 from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
 from django_mongodb_backend.models import EmbeddedModel
 
 MAX_TAGS = 20
+MAX_TAG_LENGTH = 50
+MAX_CHECKLIST_ITEMS = 100
+MAX_ATTRIBUTES = 50
+MAX_ATTRIBUTE_NAME_LENGTH = 100
+MAX_ATTRIBUTE_VALUE_LENGTH = 1000
+MAX_BODY_LENGTH = 100_000
 MAX_REVISIONS = 10
 
 
 def validate_lowercase(value: str) -> None:
+    """Reject a tag with uppercase letters."""
     if value != value.lower():
         raise ValidationError("Tags are lowercase.", code="tag_case")
 
 
 def validate_attribute_keys(value: object) -> None:
-    """Attribute names become document keys: no `$` prefix, no `.`, and string values."""
+    """Attribute names become document keys: no `$` prefix, no `.`, and short string values."""
     if not isinstance(value, dict):
         raise ValidationError("Attributes are name/value pairs.", code="attributes_type")
+    if len(value) > MAX_ATTRIBUTES:
+        raise ValidationError("A note has at most %(max)d attributes.", code="attributes_count",
+                              params={"max": MAX_ATTRIBUTES})  # fmt: skip
     for key, item in value.items():
         if not key or key.startswith("$") or "." in key:
             raise ValidationError("Attribute name %(key)r may not be empty, start with $ or contain a dot.",
                                   code="attribute_key", params={"key": key})  # fmt: skip
+        if len(key) > MAX_ATTRIBUTE_NAME_LENGTH:
+            raise ValidationError("Attribute names have at most %(max)d characters.", code="attribute_key_length",
+                                  params={"max": MAX_ATTRIBUTE_NAME_LENGTH})  # fmt: skip
         if not isinstance(item, str):
             raise ValidationError("Attribute %(key)r must have a text value.", code="attribute_value", params={"key": key})
+        if len(item) > MAX_ATTRIBUTE_VALUE_LENGTH:
+            raise ValidationError("Attribute %(key)r has more than %(max)d characters.", code="attribute_value_length",
+                                  params={"key": key, "max": MAX_ATTRIBUTE_VALUE_LENGTH})  # fmt: skip
 
 
 class ChecklistItem(EmbeddedModel):
@@ -55,6 +71,24 @@ class NoteQuerySet(models.QuerySet):
     def public(self) -> NoteQuerySet:
         return self.filter(visibility=Note.Visibility.PUBLIC)
 
+    def tagged(self, tag: str) -> NoteQuerySet:
+        """Keep the notes carrying `tag`."""
+        return self.filter(tags__contains=[tag])
+
+    def matching(self, text: str) -> NoteQuerySet:
+        """Keep the notes whose title or body contains `text`, ignoring case.
+
+        The backend sends `icontains` as a `$regex` of the re.escape()d text, so
+        characters such as `.`, `*` or `(` match themselves.
+        """
+        return self.filter(models.Q(title__icontains=text) | models.Q(body__icontains=text))
+
+    def pinned_first(self) -> NoteQuerySet:
+        return self.order_by("-pinned", "-updated_at", "-pk")
+
+    def newest_first(self) -> NoteQuerySet:
+        return self.order_by("-updated_at", "-pk")
+
 
 class Note(models.Model):
     """A note: one MongoDB document carrying its tags, checklist, attributes and revisions."""
@@ -63,14 +97,16 @@ class Note(models.Model):
         PRIVATE = "private", "Private"
         PUBLIC = "public", "Public"
 
-    owner_id = models.IntegerField(db_index=True, help_text="Primary key of the owning user (relational store).")
+    # No index of its own: the compound index (owner_id, -updated_at) serves owner_id lookups.
+    owner_id = models.IntegerField(help_text="Primary key of the owning user (relational store).")
     title = models.CharField(max_length=200, validators=[MinLengthValidator(1)])
-    body = models.TextField(blank=True, max_length=100_000)
+    # TextField's max_length only reaches the form widget; the validator enforces it on save.
+    body = models.TextField(blank=True, max_length=MAX_BODY_LENGTH, validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
     tags = ArrayField(
-        models.CharField(max_length=50, validators=[validate_slug, validate_lowercase]),
+        models.CharField(max_length=MAX_TAG_LENGTH, validators=[validate_slug, validate_lowercase]),
         default=list, blank=True, max_size=MAX_TAGS, db_index=True,
     )  # fmt: skip
-    checklist = EmbeddedModelArrayField(ChecklistItem, default=list, blank=True)
+    checklist = EmbeddedModelArrayField(ChecklistItem, default=list, blank=True, max_size=MAX_CHECKLIST_ITEMS)
     attributes = models.JSONField(default=dict, blank=True, validators=[validate_attribute_keys])
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE, db_index=True)
     pinned = models.BooleanField(default=False)
@@ -89,3 +125,32 @@ class Note(models.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def attribute_pairs(self) -> list[tuple[str, str]]:
+        """Name/value pairs in order; templates need them (an attribute named "items" shadows dict.items there)."""
+        return list(self.attributes.items())
+
+    @property
+    def checklist_done_count(self) -> int:
+        return sum(item.done for item in self.checklist)
+
+    def clean(self) -> None:
+        """Check each checklist item's own fields.
+
+        django-mongodb-backend validates an embedded model's fields with validate() only, which
+        skips their validators, so a 501-character item would otherwise pass.
+        """
+        for position, item in enumerate(self.checklist or [], start=1):
+            if not isinstance(item, ChecklistItem):
+                continue  # the field's own validation reports it
+            try:
+                item.clean_fields()
+            except ValidationError as error:
+                messages = [f"Checklist item {position}: {message}" for message in error.messages]
+                raise ValidationError({"checklist": messages}) from None
+
+    def record_revision(self, *, title: str, body: str) -> None:
+        """Keep `title` and `body`, the version saved at `updated_at`, as the newest revision."""
+        earlier = Revision(title=title, body=body, saved_at=self.updated_at)
+        self.revisions = [earlier, *self.revisions][:MAX_REVISIONS]

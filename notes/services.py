@@ -1,8 +1,66 @@
-"""Writes to the document store that other apps call."""
+"""Writes to the document store: the notes pages call these, and so do other apps."""
 
 from __future__ import annotations
 
-from notes.models import Note
+from notes.models import ChecklistItem, Note
+
+
+def note_create(
+    *,
+    owner_id: int,
+    title: str,
+    body: str = "",
+    visibility: str = Note.Visibility.PRIVATE,
+    pinned: bool = False,
+    tags: list[str] | None = None,
+    checklist: list[ChecklistItem] | None = None,
+    attributes: dict[str, str] | None = None,
+) -> Note:
+    """Validate and save a new note for `owner_id`."""
+    note = Note(
+        owner_id=owner_id,
+        title=title,
+        body=body,
+        visibility=visibility,
+        pinned=pinned,
+        tags=tags or [],
+        checklist=checklist or [],
+        attributes=attributes or {},
+    )
+    note.full_clean()
+    note.save()
+    return note
+
+
+def note_update(
+    *,
+    note: Note,
+    title: str,
+    body: str,
+    visibility: str,
+    pinned: bool,
+    tags: list[str],
+    checklist: list[ChecklistItem],
+    attributes: dict[str, str],
+) -> Note:
+    """Validate and save an edit of `note`, keeping its previous title and body as a revision if they change."""
+    if (title, body) != (note.title, note.body):
+        note.record_revision(title=note.title, body=note.body)
+    note.title = title
+    note.body = body
+    note.visibility = visibility
+    note.pinned = pinned
+    note.tags = tags
+    note.checklist = checklist
+    note.attributes = attributes
+    note.full_clean()
+    note.save()
+    return note
+
+
+def note_delete(*, note: Note) -> None:
+    """Delete one note."""
+    note.delete()
 
 
 def notes_delete_for_owner(*, owner_id: int) -> int:
