@@ -1,17 +1,21 @@
-"""Placeholder routes: the notes issue replaces these with the real pages (names are the contract)."""
+"""The notes pages (the names `list`, `public` and `create` are used by templates/base.html)."""
 
-from django.http import HttpResponse
-from django.urls import path
+from __future__ import annotations
+
+from django.urls import path, register_converter
+
+from notes import views
+from notes.converters import ObjectIdConverter
 
 app_name = "notes"
 
-
-def _placeholder(request, **kwargs):
-    return HttpResponse("Not built yet.", status=501)
-
+register_converter(ObjectIdConverter, "objectid")
 
 urlpatterns = [
-    path("", _placeholder, name="list"),
-    path("public/", _placeholder, name="public"),
-    path("new/", _placeholder, name="create"),
+    path("", views.NoteListView.as_view(), name="list"),
+    path("public/", views.PublicNoteListView.as_view(), name="public"),
+    path("new/", views.NoteCreateView.as_view(), name="create"),
+    path("<objectid:pk>/", views.NoteDetailView.as_view(), name="detail"),
+    path("<objectid:pk>/edit/", views.NoteUpdateView.as_view(), name="edit"),
+    path("<objectid:pk>/delete/", views.NoteDeleteView.as_view(), name="delete"),
 ]

@@ -25,3 +25,6 @@ class NoteFactory(factory.django.DjangoModelFactory):
     owner_id = factory.LazyFunction(lambda: UserFactory().pk)
     title = factory.Sequence(lambda n: f"Note {n}")
     body = "Remember the milk."
+
+    class Params:
+        public = factory.Trait(visibility=Note.Visibility.PUBLIC)

@@ -1,0 +1,178 @@
+"""The note editor: one form for the note's fields, with row formsets for its checklist and attributes.
+
+The rows work without JavaScript: each formset renders blank rows to fill in, a delete box
+and (for the checklist) a position per row; static/js/note-rows.js only adds more blank rows.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_slug
+
+from notes.models import (
+    MAX_ATTRIBUTE_NAME_LENGTH,
+    MAX_ATTRIBUTE_VALUE_LENGTH,
+    MAX_ATTRIBUTES,
+    MAX_BODY_LENGTH,
+    MAX_CHECKLIST_ITEMS,
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    ChecklistItem,
+    Note,
+    validate_attribute_keys,
+)
+
+TAG_SEPARATORS = re.compile(r"[\s,]+")
+BLANK_ROWS = 3
+
+
+def parse_tags(text: str) -> list[str]:
+    """Split comma- or space-separated tags into lowercase slugs, in order, without repeats."""
+    tags = [tag.lower() for tag in TAG_SEPARATORS.split(text) if tag]
+    return list(dict.fromkeys(tags))
+
+
+class ChecklistItemForm(forms.Form):
+    """One checklist row; a row left without text is dropped."""
+
+    text = forms.CharField(
+        max_length=ChecklistItem._meta.get_field("text").max_length, required=False, label="Item",
+        widget=forms.TextInput(attrs={"placeholder": "Item"}),
+    )  # fmt: skip
+    done = forms.BooleanField(required=False, label="Done")
+
+
+class AttributeForm(forms.Form):
+    """One name/value row; a row left without name and value is dropped."""
+
+    name = forms.CharField(max_length=MAX_ATTRIBUTE_NAME_LENGTH, required=False,
+                           widget=forms.TextInput(attrs={"placeholder": "Name"}))  # fmt: skip
+    value = forms.CharField(max_length=MAX_ATTRIBUTE_VALUE_LENGTH, required=False,
+                            widget=forms.TextInput(attrs={"placeholder": "Value"}))  # fmt: skip
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"]
+        if name.startswith("$") or "." in name:
+            raise ValidationError("A name may not start with $ or contain a dot.", code="attribute_key")
+        return name
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        if cleaned.get("value") and cleaned.get("name") == "":
+            self.add_error("name", ValidationError("Give this value a name.", code="attribute_unnamed"))
+        return cleaned
+
+
+class BaseAttributeFormSet(forms.BaseFormSet):
+    def clean(self) -> None:
+        """Refuse a name used twice: each name is one key of the note's document."""
+        if any(self.errors):
+            return
+        names = [form.cleaned_data["name"] for form in self.kept_forms]
+        if len(names) != len(set(names)):
+            raise ValidationError("Each attribute name may appear only once.", code="attribute_repeated")
+
+    @property
+    def kept_forms(self) -> list[AttributeForm]:
+        """The rows that become attributes: named, and not marked for removal."""
+        return [form for form in self.forms if form.cleaned_data.get("name") and not self._should_delete_form(form)]
+
+
+ChecklistFormSet = forms.formset_factory(
+    ChecklistItemForm, extra=BLANK_ROWS, can_order=True, can_delete=True,
+    max_num=MAX_CHECKLIST_ITEMS, validate_max=True,
+)  # fmt: skip
+AttributeFormSet = forms.formset_factory(
+    AttributeForm, formset=BaseAttributeFormSet, extra=BLANK_ROWS, can_delete=True,
+    max_num=MAX_ATTRIBUTES, validate_max=True,
+)  # fmt: skip
+
+
+class NoteForm(forms.Form):
+    """Title, body, visibility, pin and tags, plus the checklist and attributes formsets."""
+
+    title = forms.CharField(max_length=Note._meta.get_field("title").max_length)
+    body = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 14}), required=False, strip=False, max_length=MAX_BODY_LENGTH,
+        help_text="Markdown. Raw HTML is shown as text.",
+    )  # fmt: skip
+    visibility = forms.ChoiceField(choices=Note.Visibility.choices, initial=Note.Visibility.PRIVATE,
+                                   widget=forms.RadioSelect)  # fmt: skip
+    pinned = forms.BooleanField(required=False, label="Pin to the top of my notes")
+    tags = forms.CharField(
+        required=False, max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
+        help_text=f"Separated by commas or spaces; lowercase letters, digits, - and _; at most {MAX_TAGS}.",
+    )  # fmt: skip
+
+    def __init__(self, *args: Any, note: Note | None = None, **kwargs: Any) -> None:
+        if note is not None:
+            kwargs["initial"] = {
+                "title": note.title, "body": note.body, "visibility": note.visibility,
+                "pinned": note.pinned, "tags": ", ".join(note.tags), **(kwargs.get("initial") or {}),
+            }  # fmt: skip
+        super().__init__(*args, **kwargs)
+        data = self.data if self.is_bound else None
+        self.checklist = ChecklistFormSet(
+            data, prefix="checklist",
+            initial=[{"text": item.text, "done": item.done} for item in note.checklist] if note else None,
+        )  # fmt: skip
+        self.attributes = AttributeFormSet(
+            data, prefix="attributes",
+            initial=[{"name": name, "value": value} for name, value in note.attributes.items()] if note else None,
+        )  # fmt: skip
+
+    def clean_body(self) -> str:
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
+    def clean_tags(self) -> list[str]:
+        tags = parse_tags(self.cleaned_data["tags"])
+        invalid = []
+        for tag in tags:
+            try:
+                validate_slug(tag)
+            except ValidationError:
+                invalid.append(tag)
+        if invalid:
+            raise ValidationError(
+                "Not a tag: %(tags)s. Use lowercase letters, digits, - and _.",
+                code="tag_invalid", params={"tags": ", ".join(invalid)},
+            )  # fmt: skip
+        if too_long := [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]:
+            raise ValidationError("Tags have at most %(max)d characters: %(tags)s.", code="tag_length",
+                                  params={"max": MAX_TAG_LENGTH, "tags": ", ".join(too_long)})  # fmt: skip
+        if len(tags) > MAX_TAGS:
+            raise ValidationError("At most %(max)d tags (you gave %(count)d).", code="tags_count",
+                                  params={"max": MAX_TAGS, "count": len(tags)})  # fmt: skip
+        return tags
+
+    def clean(self) -> dict[str, Any]:
+        """Check the row formsets too, and turn their rows into checklist items and attributes."""
+        cleaned = super().clean()
+        if self.checklist.is_valid():
+            cleaned["checklist"] = [
+                ChecklistItem(text=row.cleaned_data["text"], done=row.cleaned_data["done"])
+                for row in self.checklist.ordered_forms
+                if row.cleaned_data.get("text")
+            ]
+        else:
+            self.add_error(None, ValidationError("Check the checklist rows below.", code="checklist"))
+        if self.attributes.is_valid():
+            attributes = {row.cleaned_data["name"]: row.cleaned_data["value"] for row in self.attributes.kept_forms}
+            try:
+                validate_attribute_keys(attributes)
+            except ValidationError as error:
+                self.add_error(None, error)
+            else:
+                cleaned["attributes"] = attributes
+        else:
+            self.add_error(None, ValidationError("Check the attribute rows below.", code="attributes"))
+        return cleaned
+
+    def note_values(self) -> dict[str, Any]:
+        """Return the cleaned values in the shape note_create() and note_update() take."""
+        fields = ("title", "body", "visibility", "pinned", "tags", "checklist", "attributes")
+        return {field: self.cleaned_data[field] for field in fields}

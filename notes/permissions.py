@@ -1,0 +1,38 @@
+"""Who may see and change which note: the one place the notes pages ask."""
+
+from __future__ import annotations
+
+from bson import ObjectId
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
+from django.http import Http404
+
+from notes.models import Note
+from notes.owners import with_owner_names
+
+Visitor = AbstractBaseUser | AnonymousUser
+
+
+def can_write(user: Visitor, note: Note) -> bool:
+    """Whether `user` may edit and delete `note`: its owner and staff may."""
+    return user.is_authenticated and (note.owner_id == user.pk or user.is_staff)
+
+
+def can_read(user: Visitor, note: Note) -> bool:
+    """Whether `user` may read `note`: anyone a public note, the owner and staff a private one."""
+    return note.is_public or can_write(user, note)
+
+
+def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool) -> Note:
+    """Return the note `user` may read (or, with `write`, change), with `owner_name` set; else raise 404.
+
+    A note the user may not see answers exactly as a note that does not exist, and so does a
+    note whose owner is gone (an orphan: pages never show it).
+    """
+    if not ObjectId.is_valid(pk):
+        raise Http404("No such note.")
+    note = Note.objects.filter(pk=ObjectId(pk)).first()
+    allowed = can_write if write else can_read
+    if note is None or not allowed(user, note) or not with_owner_names([note]):
+        raise Http404("No such note.")
+    return note

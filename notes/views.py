@@ -1,0 +1,161 @@
+"""The notes pages: my notes, public notes, and one note's page, editor and delete confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.contrib.messages.views import SuccessMessageMixin
+from django.core.exceptions import ValidationError
+from django.http import HttpResponse
+from django.urls import reverse, reverse_lazy
+from django.utils.functional import cached_property
+from django.views.generic import DetailView, FormView, ListView
+
+from notes.forms import NoteForm
+from notes.models import MAX_REVISIONS, Note, NoteQuerySet
+from notes.owners import with_owner_names
+from notes.permissions import can_write, get_note_for
+from notes.services import note_create, note_delete, note_update
+
+NOTES_PER_PAGE = 20
+MAX_SEARCH_LENGTH = 200
+
+
+class NoteFilterMixin:
+    """Narrow a list by `?tag=` and `?q=` (title or body, ignoring case); both may be given."""
+
+    request: Any
+
+    @cached_property
+    def search(self) -> str:
+        return self.request.GET.get("q", "").strip()[:MAX_SEARCH_LENGTH]
+
+    @cached_property
+    def tag(self) -> str:
+        return self.request.GET.get("tag", "").strip().lower()[:MAX_SEARCH_LENGTH]
+
+    def filter_notes(self, notes: NoteQuerySet) -> NoteQuerySet:
+        if self.tag:
+            notes = notes.tagged(self.tag)
+        if self.search:
+            notes = notes.matching(self.search)
+        return notes
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(search=self.search, tag=self.tag, **kwargs)
+
+
+class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
+    """My notes, pinned first, then the most recently changed."""
+
+    template_name = "notes/note_list.html"
+    context_object_name = "notes"
+    paginate_by = NOTES_PER_PAGE
+
+    def get_queryset(self) -> NoteQuerySet:
+        return self.filter_notes(Note.objects.owned_by(self.request.user.pk)).pinned_first()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), **kwargs)
+
+
+class PublicNoteListView(NoteFilterMixin, ListView):
+    """Everyone's public notes, newest first, with their owners' names."""
+
+    template_name = "notes/note_list.html"
+    context_object_name = "notes"
+    paginate_by = NOTES_PER_PAGE
+
+    def get_queryset(self) -> NoteQuerySet:
+        return self.filter_notes(Note.objects.public()).newest_first()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(heading="Public notes", list_url=reverse("notes:public"),
+                                           show_owner=True, **kwargs)  # fmt: skip
+        context["notes"] = with_owner_names(context["page_obj"].object_list)
+        return context
+
+
+class NoteDetailView(DetailView):
+    """One note, its checklist, attributes and earlier versions."""
+
+    template_name = "notes/note_detail.html"
+    context_object_name = "note"
+
+    def get_object(self, queryset: NoteQuerySet | None = None) -> Note:
+        return get_note_for(self.request.user, self.kwargs["pk"], write=False)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            can_write=can_write(self.request.user, self.object), max_revisions=MAX_REVISIONS, **kwargs
+        )
+
+
+class NoteEditorMixin(SuccessMessageMixin):
+    """Render the note editor and turn a service's refusal into form errors."""
+
+    form_class = NoteForm
+    template_name = "notes/note_form.html"
+    success_message = "Saved “%(title)s”."
+
+    def save(self, form: NoteForm) -> Note:
+        raise NotImplementedError
+
+    def form_valid(self, form: NoteForm) -> HttpResponse:
+        try:
+            self.saved_note = self.save(form)
+        except ValidationError as error:
+            form.add_error(None, ValidationError(error.messages))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def get_success_url(self) -> str:
+        return reverse("notes:detail", args=[self.saved_note.pk])
+
+
+class NoteCreateView(LoginRequiredMixin, NoteEditorMixin, FormView):
+    """Write a new note."""
+
+    def save(self, form: NoteForm) -> Note:
+        return note_create(owner_id=self.request.user.pk, **form.note_values())
+
+
+class NoteUpdateView(LoginRequiredMixin, NoteEditorMixin, FormView):
+    """Edit a note; a changed title or body keeps the previous version as a revision."""
+
+    @cached_property
+    def note(self) -> Note:
+        return get_note_for(self.request.user, self.kwargs["pk"], write=True)
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "note": self.note}
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(note=self.note, **kwargs)
+
+    def save(self, form: NoteForm) -> Note:
+        return note_update(note=self.note, **form.note_values())
+
+
+class NoteDeleteView(LoginRequiredMixin, SuccessMessageMixin, FormView):
+    """Ask before deleting a note; the POST deletes it."""
+
+    form_class = forms.Form
+    template_name = "notes/note_confirm_delete.html"
+    success_url = reverse_lazy("notes:list")
+
+    @cached_property
+    def note(self) -> Note:
+        return get_note_for(self.request.user, self.kwargs["pk"], write=True)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(note=self.note, **kwargs)
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        note_delete(note=self.note)
+        return super().form_valid(form)
+
+    def get_success_message(self, cleaned_data: dict[str, Any]) -> str:
+        return f"Deleted “{self.note.title}”."

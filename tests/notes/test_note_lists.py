@@ -1,0 +1,206 @@
+"""My notes and the public notes: order, paging, search and tag filters, owners, orphans, query counts."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.db import connections
+from django.urls import reverse
+from django.utils import timezone
+
+from notes.models import Note
+from tests.factories import NoteFactory, UserFactory
+
+pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
+
+
+def titles(response) -> list[str]:
+    return [note.title for note in response.context["notes"]]
+
+
+def age(note: Note, *, minutes: int) -> Note:
+    """Make `note` look last changed `minutes` ago (a queryset update leaves auto_now alone)."""
+    Note.objects.filter(pk=note.pk).update(updated_at=timezone.now() - datetime.timedelta(minutes=minutes))
+    return note
+
+
+# ----------------------------------------------------------------------------- my notes
+
+
+def test_my_notes_lists_only_mine_pinned_first_then_newest(alice_client, alice, bob):
+    age(NoteFactory(owner_id=alice.pk, title="old"), minutes=30)
+    age(NoteFactory(owner_id=alice.pk, title="new"), minutes=1)
+    age(NoteFactory(owner_id=alice.pk, title="pinned old", pinned=True), minutes=60)
+    age(NoteFactory(owner_id=alice.pk, title="pinned new", pinned=True), minutes=10)
+    NoteFactory(owner_id=bob.pk, title="bob's", public=True)
+
+    response = alice_client.get(reverse("notes:list"))
+
+    assert response.status_code == 200
+    assert titles(response) == ["pinned new", "pinned old", "new", "old"]
+
+
+def test_my_notes_shows_twenty_a_page(alice_client, alice):
+    for n in range(23):
+        age(NoteFactory(owner_id=alice.pk, title=f"n{n:02}"), minutes=100 - n)
+
+    first = alice_client.get(reverse("notes:list"))
+    second = alice_client.get(reverse("notes:list"), {"page": 2})
+
+    assert titles(first) == [f"n{n:02}" for n in range(22, 2, -1)]
+    assert titles(second) == ["n02", "n01", "n00"]
+    assert "Page 1 of 2" in first.content.decode()
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "3", "1.5", "9" * 40, "%00", "last2"])
+def test_a_junk_page_number_is_404_not_500(alice_client, client, alice, page):
+    NoteFactory(owner_id=alice.pk, public=True)
+
+    assert alice_client.get(reverse("notes:list"), {"page": page}).status_code == 404
+    assert client.get(reverse("notes:public"), {"page": page}).status_code == 404
+
+
+def test_last_page_and_an_empty_list_answer(alice_client):
+    assert alice_client.get(reverse("notes:list"), {"page": "last"}).status_code == 200
+    assert "You have no notes yet." in alice_client.get(reverse("notes:list")).content.decode()
+
+
+def test_search_matches_title_or_body_ignoring_case(alice_client, alice):
+    NoteFactory(owner_id=alice.pk, title="Shopping LIST", body="")
+    NoteFactory(owner_id=alice.pk, title="Weekend", body="make a list of films")
+    NoteFactory(owner_id=alice.pk, title="Unrelated", body="nothing here")
+
+    response = alice_client.get(reverse("notes:list"), {"q": "List"})
+
+    assert sorted(titles(response)) == ["Shopping LIST", "Weekend"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("a.c", ["a.c"]),
+        ("a*", ["a*"]),
+        ("(", ["(paren"]),
+        ("[x", ["[x"]),
+        ("\\d", ["\\d"]),
+        ("^a", ["^a"]),
+        ("c$", ["c$"]),
+        ("?", []),
+        (".*", []),
+        ("\x00", []),
+    ],
+)
+def test_search_text_is_matched_literally_not_as_a_regular_expression(alice_client, alice, query, expected):
+    for title in ["a.c", "abc", "a*", "aaa", "(paren", "[x", "\\d", "d7", "^a", "c$"]:
+        NoteFactory(owner_id=alice.pk, title=title, body="")
+
+    response = alice_client.get(reverse("notes:list"), {"q": query})
+
+    assert response.status_code == 200
+    assert sorted(titles(response)) == expected
+
+
+def test_tag_filter_and_search_combine(alice_client, alice):
+    NoteFactory(owner_id=alice.pk, title="Milk run", body="", tags=["home", "errands"])
+    NoteFactory(owner_id=alice.pk, title="Milk budget", body="", tags=["work"])
+    NoteFactory(owner_id=alice.pk, title="Bins", body="Put them out", tags=["home"])
+
+    assert sorted(titles(alice_client.get(reverse("notes:list"), {"tag": "home"}))) == ["Bins", "Milk run"]
+    assert titles(alice_client.get(reverse("notes:list"), {"tag": "home", "q": "milk"})) == ["Milk run"]
+    assert titles(alice_client.get(reverse("notes:list"), {"tag": "HOME", "q": "bins"})) == ["Bins"]
+    assert titles(alice_client.get(reverse("notes:list"), {"tag": "work", "q": "bins"})) == []
+
+
+def test_page_links_keep_the_filters(alice_client, alice):
+    for n in range(21):
+        NoteFactory(owner_id=alice.pk, title=f"Milk {n}", tags=["home"])
+
+    content = alice_client.get(reverse("notes:list"), {"tag": "home", "q": "milk"}).content.decode()
+
+    assert 'href="?tag=home&amp;q=milk&amp;page=2"' in content
+
+
+# ----------------------------------------------------------------------------- public notes
+
+
+def test_public_notes_lists_everyones_public_notes_newest_first_with_owner_names(client, alice, bob):
+    alice.display_name = "Alice A."
+    alice.save()
+    age(NoteFactory(owner_id=alice.pk, title="alice old", public=True), minutes=20)
+    age(NoteFactory(owner_id=bob.pk, title="bob new", public=True), minutes=5)
+    NoteFactory(owner_id=alice.pk, title="alice private")
+
+    response = client.get(reverse("notes:public"))
+
+    assert titles(response) == ["bob new", "alice old"]
+    assert [note.owner_name for note in response.context["notes"]] == ["bob", "Alice A."]
+    content = response.content.decode()
+    assert "by Alice A." in content
+    assert "alice private" not in content
+
+
+def test_public_notes_hide_orphans_whose_owner_is_gone(client, alice_client, alice):
+    gone = UserFactory(username="gone")
+    NoteFactory(owner_id=alice.pk, title="kept", public=True)
+    NoteFactory(owner_id=gone.pk, title="orphan", public=True, tags=["home"])
+    gone.delete()  # as if the document store was down when gone's notes should have been deleted
+
+    for visitor in (client, alice_client):
+        assert titles(visitor.get(reverse("notes:public"))) == ["kept"]
+        assert titles(visitor.get(reverse("notes:public"), {"q": "orphan"})) == []
+        assert "orphan" not in visitor.get(reverse("notes:public"), {"tag": "home"}).content.decode()
+
+
+def test_public_notes_filter_by_tag_and_search(client, alice, bob):
+    NoteFactory(owner_id=alice.pk, title="Soup recipe", tags=["food"], public=True)
+    NoteFactory(owner_id=bob.pk, title="Bread recipe", tags=["food"], public=True)
+    NoteFactory(owner_id=bob.pk, title="Soup can", tags=["art"], public=True)
+
+    assert titles(client.get(reverse("notes:public"), {"tag": "food", "q": "soup"})) == ["Soup recipe"]
+
+
+# ----------------------------------------------------------------------------- query counts
+
+
+@pytest.mark.usefixtures("empty_cache")
+@pytest.mark.parametrize("notes_on_page", [1, 20])
+def test_public_notes_cost_the_same_queries_for_one_note_or_twenty(
+    client, alice_client, django_assert_num_queries, notes_on_page
+):
+    for n in range(notes_on_page):
+        NoteFactory(title=f"shared {n}", public=True)  # each by a different member
+
+    # anonymous: one relational query resolves every owner's name; count and page on MongoDB
+    with django_assert_num_queries(1), django_assert_num_queries(2, connection=connections["mongodb"]):
+        response = client.get(reverse("notes:public"))
+    assert len(response.context["notes"]) == notes_on_page
+
+    # logged in: the member's own row, the names now come from Redis
+    with django_assert_num_queries(1), django_assert_num_queries(2, connection=connections["mongodb"]):
+        response = alice_client.get(reverse("notes:public"))
+    assert len(response.context["notes"]) == notes_on_page
+
+
+@pytest.mark.usefixtures("empty_cache")
+@pytest.mark.parametrize("notes_on_page", [1, 20])
+def test_my_notes_cost_the_same_queries_for_one_note_or_twenty(alice_client, alice, django_assert_num_queries,
+                                                               notes_on_page):  # fmt: skip
+    for n in range(notes_on_page):
+        NoteFactory(owner_id=alice.pk, title=f"mine {n}", tags=["t"])
+
+    with django_assert_num_queries(1), django_assert_num_queries(2, connection=connections["mongodb"]):
+        response = alice_client.get(reverse("notes:list"), {"tag": "t", "q": "mine"})
+
+    assert len(response.context["notes"]) == notes_on_page
+
+
+@pytest.mark.usefixtures("empty_cache")
+def test_a_note_page_costs_one_document_read_and_a_cached_name(client, alice, django_assert_num_queries):
+    note = NoteFactory(owner_id=alice.pk, public=True)
+    url = reverse("notes:detail", args=[note.pk])
+
+    with django_assert_num_queries(1), django_assert_num_queries(1, connection=connections["mongodb"]):
+        assert client.get(url).status_code == 200
+    with django_assert_num_queries(0), django_assert_num_queries(1, connection=connections["mongodb"]):
+        assert client.get(url).status_code == 200
