@@ -49,7 +49,8 @@ def test_profile_counts_public_notes_and_shows_the_latest_five_newest_first(clie
     assert "Bob's public note" not in page
 
 
-def test_each_latest_note_links_to_its_page(client, alice):
+def test_each_latest_note_links_to_its_page(client, alice, settings):
+    settings.ROOT_URLCONF = "tests.users.urls_with_note_detail"
     note = NoteFactory(owner_id=alice.pk, title="Linked", visibility=PUBLIC)
 
     response = client.get(profile(alice))
