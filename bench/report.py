@@ -1,0 +1,491 @@
+"""docs/benchmarks.md: every figure of a run, the targets it meets and misses, and a kept analysis."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bench.djongo_peer import PeerResult
+from bench.environment import Dataset, SeedRecord
+from bench.figures import format_factor, format_ms, format_percent, format_rate
+from bench.load import LoadSettings, ScenarioResult
+from bench.machine import Facts
+from bench.memory import MIB
+from bench.overheads import Comparison
+from bench.queries import PageQueries
+from bench.scenarios import FLOOR
+from bench.targets import Check, furthest
+
+ANALYSIS_START, ANALYSIS_END = "<!-- analysis:start -->", "<!-- analysis:end -->"
+ANALYSIS_PLACEHOLDER = (
+    "(Write the analysis of the run here: `python -m bench` keeps this section when it rewrites the file.)"
+)
+LIST_SHARE_TARGET = 0.35
+P99_OVER_P50_TARGET = 4.0
+WORKER_RSS_TARGET_MIB = 80
+SEED_RSS_TARGET_MIB = 200
+
+
+@dataclass(frozen=True)
+class WorkerMemory:
+    pid: int
+    rss: int  # bytes
+    age: float  # seconds since the worker started
+
+
+@dataclass
+class Run:
+    command: str
+    mode: str
+    started_at: str
+    seconds: float
+    facts: Facts
+    dataset: Dataset
+    counts: dict[str, int]
+    relational: str
+    seed: SeedRecord | None
+    load: LoadSettings
+    gunicorn_args: list[str]
+    gunicorn_workers: int
+    pages: dict[str, ScenarioResult]
+    queries: dict[str, PageQueries]
+    overheads: list[Comparison]
+    peer: PeerResult | None
+    workers: list[WorkerMemory]
+    worker_restarts: int
+    export_notes: str
+    repeats: int
+    busy_before: float  # share of the CPUs busy with other work just before the load
+    load_before: float
+    load_after: float
+    notes: list[str] = field(default_factory=list)
+
+
+def kept_analysis(existing: str) -> str:
+    """The hand-written analysis of the file being replaced, or a placeholder."""
+    match = re.search(re.escape(ANALYSIS_START) + r"\n(.*?)\n?" + re.escape(ANALYSIS_END), existing, re.DOTALL)
+    return match.group(1).strip() if match and match.group(1).strip() else ANALYSIS_PLACEHOLDER
+
+
+# ----------------------------------------------------------------------------- targets
+def target_checks(run: Run) -> list[Check]:
+    checks: list[Check] = []
+    floor = run.pages.get(FLOOR.key)
+    for result in run.pages.values():
+        if not result.measured or result.scenario.group == "floor":
+            continue
+        if result.scenario.group == "list" and floor is not None and floor.measured:
+            share = result.share_of(floor)
+            shown = ("≈ " if result.sequential else "") + format_percent(share)
+            checks.append(
+                Check(
+                    f"{result.scenario.title}: req/s share of the floor",
+                    "uncached list page ≥ 35 % of the floor",
+                    "at least",
+                    LIST_SHARE_TARGET,
+                    share,
+                    shown if share >= 0.01 else f"{'≈ ' if result.sequential else ''}{share * 100:.2f} %",
+                )
+            )
+    for result in run.pages.values():
+        if not result.measured:
+            continue
+        if result.sequential:
+            checks.append(
+                Check(
+                    f"{result.scenario.title}: p99 / p50",
+                    "p99 ≤ 4× p50 at 16 connections",
+                    "at most",
+                    P99_OVER_P50_TARGET,
+                    None,
+                    "–",
+                    reason="too slow to load; timed one request per round",
+                )
+            )
+        elif result.p50 > 0:
+            spread = result.p99 / result.p50
+            at = "" if result.connections == run.load.connections else f" (at {result.connections} connections)"
+            checks.append(
+                Check(
+                    f"{result.scenario.title}: p99 / p50{at}",
+                    "p99 ≤ 4× p50 at 16 connections",
+                    "at most",
+                    P99_OVER_P50_TARGET,
+                    spread,
+                    format_factor(spread),
+                )
+            )
+        else:
+            checks.append(
+                Check(
+                    f"{result.scenario.title}: p99 / p50",
+                    "p99 ≤ 4× p50 at 16 connections",
+                    "at most",
+                    P99_OVER_P50_TARGET,
+                    None,
+                    "–",
+                    reason="no request completed",
+                )
+            )
+    checks.append(
+        Check(
+            "Cached anonymous page, share of the floor",
+            "≥ 75 % of the floor",
+            "at least",
+            0.75,
+            None,
+            "–",
+            reason="no page is cached yet (the Redis caching issue)",
+        )
+    )
+    by_key = {comparison.key: comparison for comparison in run.overheads}
+    for key, figure, target, limit in (
+        ("orm-read", "ORM read of 1,000 full notes / raw find()", "≤ 3× raw find()", 3.0),
+        ("list-only", "List-page fetch (.only) / raw find(), same projection", "≤ 2× raw find()", 2.0),
+        ("cache-hit", "Cache hit through django-redis / raw redis-py GET", "within 10 % of raw GET", 1.10),
+    ):
+        comparison = by_key.get(key)
+        if comparison is not None and comparison.measured:
+            checks.append(Check(figure, target, "at most", limit, comparison.factor, format_factor(comparison.factor)))
+        else:
+            checks.append(Check(figure, target, "at most", limit, None, "–", reason=_why_not(comparison)))
+    for key, figure, target, limit in (
+        ("seed-users", "seed_demo members / raw executemany (throughput)", "≥ 50 %", 0.50),
+        ("import-notes", "import_notes / raw insert_many (throughput)", "≥ 70 %", 0.70),
+    ):
+        comparison = by_key.get(key)
+        if comparison is not None and comparison.measured:
+            checks.append(Check(figure, target, "at least", limit, comparison.share, format_percent(comparison.share)))
+        else:
+            checks.append(Check(figure, target, "at least", limit, None, "–", reason=_why_not(comparison)))
+    if run.workers:
+        largest = max(worker.rss for worker in run.workers) / MIB
+        checks.append(
+            Check(
+                "gunicorn worker RSS after the load (largest)",
+                "≤ 80 MB",
+                "at most",
+                WORKER_RSS_TARGET_MIB,
+                largest,
+                f"{largest:.1f} MiB",
+            )
+        )
+    checks.append(
+        Check(
+            "export_notes peak RSS, 100,000 vs 10,000 notes",
+            "the same ± 10 %",
+            "at most",
+            1.10,
+            None,
+            "–",
+            reason=run.export_notes,
+        )
+    )
+    if run.seed is not None and run.seed.users == 10_000 and run.seed.notes_per_user == 10:
+        checks.append(
+            Check(
+                "seed_demo 10,000 members × 10 notes, peak RSS",
+                "≤ 200 MB",
+                "at most",
+                SEED_RSS_TARGET_MIB,
+                run.seed.peak_rss_mib,
+                f"{run.seed.peak_rss_mib:.1f} MiB",
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "seed_demo 10,000 members × 10 notes, peak RSS",
+                "≤ 200 MB",
+                "at most",
+                SEED_RSS_TARGET_MIB,
+                None,
+                "–",
+                reason="measured only when a full run seeds its dataset",
+            )
+        )
+    checks.append(
+        Check(
+            "Queries per page, 1 row vs a full page",
+            "the same, per store",
+            "at most",
+            0,
+            None,
+            "–",
+            reason="this run counts a full page only (see the pages table)",
+        )
+    )
+    return checks
+
+
+def _why_not(comparison: Comparison | None) -> str:
+    if comparison is None:
+        return "not run"
+    return f"{comparison.status}: {comparison.reason}" if comparison.reason else comparison.status
+
+
+# ----------------------------------------------------------------------------- rendering
+def _verdict(check: Check) -> str:
+    return {
+        True: "met",
+        False: f"**missed** ({check.gap:,.1f}× off)" if check.gap != float("inf") else "**missed**",
+        None: check.reason,
+    }[check.met]
+
+
+def _pages_table(run: Run) -> list[str]:
+    floor = run.pages.get(FLOOR.key)
+    lines = [
+        (
+            "| scenario | path | req/s | p50 | p99 | p99/p50 | share of floor | requests (failed) "
+            "| queries: relational / document |"
+        ),
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in run.pages.values():
+        scenario = result.scenario
+        if not result.measured:
+            lines.append(f"| {scenario.title} | {result.path or '–'} | {result.status}: {result.reason} ||||||| ")
+            continue
+        about = "≈ " if result.sequential else ""
+        share = "–"
+        if floor and floor.measured:
+            value = result.share_of(floor)
+            share = about + (format_percent(value) if value >= 0.01 else f"{value * 100:.2f} %")
+        spread = format_factor(result.p99 / result.p50) if result.p50 > 0 and not result.sequential else "–"
+        p99 = "–" if result.sequential else format_ms(result.p99)
+        queries = run.queries.get(scenario.key)
+        counted = f"{queries.relational} / {queries.document}" if queries else "–"
+        how = (
+            " (one request per round)"
+            if result.sequential
+            else ""
+            if result.connections == run.load.connections
+            else f" (c{result.connections})"
+        )
+        rate = format_rate(result.rate) if result.rate >= 10 else f"{result.rate:.2f}"
+        lines.append(
+            f"| {scenario.title}{how} | `{result.path}` | {about}{rate} | {format_ms(result.p50)} | {p99} | {spread} "
+            f"| {share} | {result.requests:,} ({result.failures:,}) | {counted} |"
+        )
+    return lines
+
+
+def _page_notes(run: Run) -> list[str]:
+    lines = []
+    for result in run.pages.values():
+        scenario = result.scenario
+        details = []
+        if scenario.note:
+            details.append(scenario.note)
+        if result.measured and result.sequential:
+            latencies = ", ".join(f"{timed.p50:.1f} s" for timed in result.runs)
+            details.append(
+                f"too slow to load-test: one request alone took {result.single_request:.1f} s, so no "
+                f"request of a {run.load.duration:g} s wrk run would finish; it was timed with one request "
+                f"per round instead ({latencies}) and its req/s estimated as {run.gunicorn_workers} "
+                "workers / latency"
+            )
+        elif result.measured and result.connections != run.load.connections:
+            details.append(
+                f"one request alone took {result.single_request:.1f} s, so it was loaded with "
+                f"{result.connections} connections (one per worker) instead of {run.load.connections}"
+            )
+        if result.measured and max(result.drains, default=0) > 0.5:
+            details.append(
+                f"after each run gunicorn needed up to {max(result.drains):.0f} s to finish the requests "
+                "wrk had left queued"
+            )
+        if result.written is not None:
+            details.append(
+                f"{result.written:,} notes were written for {result.requests:,} requests (and deleted after each run)"
+            )
+        if details:
+            lines.append(f"- **{scenario.title}**: " + "; ".join(details) + ".")
+    return lines
+
+
+def _overheads_table(run: Run) -> list[str]:
+    lines = [
+        "| figure | through the layer | raw | layer | raw | factor / share |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for comparison in run.overheads:
+        if not comparison.measured:
+            lines.append(
+                f"| {comparison.title} | {comparison.subject} | {comparison.baseline} "
+                f"| {comparison.status}: {comparison.reason} |||"
+            )
+            continue
+        figure = (
+            f"{format_factor(comparison.factor)} the time"
+            if comparison.kind == "time"
+            else f"{format_percent(comparison.share)} of raw throughput"
+        )
+        lines.append(
+            f"| {comparison.title} (per {comparison.per}) | `{comparison.subject}` | `{comparison.baseline}` "
+            f"| {format_ms(comparison.subject_time)} | {format_ms(comparison.baseline_time)} | {figure} |"
+        )
+    notes = [f"- **{c.title}**: {c.note}." for c in run.overheads if c.note]
+    return [*lines, "", *notes]
+
+
+def _peer_section(run: Run) -> list[str]:
+    peer = run.peer
+    if peer is None:
+        return ["Skipped (`--skip-djongo`)."]
+    installed = ", ".join(f"{name} {version}" for name, version in sorted(peer.installed.items())) or "nothing"
+    lines = [
+        (
+            f"djongo in its own virtualenv (`var/bench/djongo-venv`, {installed}), the same server and data, a "
+            "model mapped onto the `notes_note` collection (JSONField for tags, checklist and attributes)."
+        )
+    ]
+    if peer.status == "measured" and peer.orm and peer.raw:
+        factor = format_factor(peer.orm / peer.raw)
+        lines += [
+            "",
+            "| figure | djongo | raw pymongo 3.11 find() | factor |",
+            "|---|---:|---:|---:|",
+            f"| Read 1,000 full notes | {format_ms(peer.orm)} | {format_ms(peer.raw)} | {factor} |",
+            "",
+            (
+                f"It runs: {peer.detail}. It still pins Django 3.1, which has had no security release since "
+                "December 2021 (DESIGN.md), so it stays a reference row, not an option."
+            ),
+        ]
+    else:
+        lines += [
+            "",
+            f"It does not run: stopped at **{peer.step}** with `{peer.detail}`.",
+            "",
+            "```",
+            *peer.traceback,
+            "```",
+        ]
+    return lines
+
+
+def _memory_section(run: Run) -> list[str]:
+    lines = ["| gunicorn worker | RSS after the load | age |", "|---|---:|---:|"]
+    for worker in run.workers:
+        lines.append(f"| pid {worker.pid} | {worker.rss / MIB:.1f} MiB | {worker.age:.0f} s |")
+    lines += [
+        "",
+        (
+            f"Workers recycled during the load (gunicorn.conf.py `max_requests`): {run.worker_restarts}. "
+            "A recycled worker is young, so its RSS says less about growth."
+        ),
+        "",
+    ]
+    if run.seed is not None:
+        lines.append(
+            f"- `seed_demo` that created this dataset ({run.seed.output.rstrip('.')}): peak RSS "
+            f"{run.seed.peak_rss_mib:.1f} MiB, {run.seed.seconds:.0f} s, {run.seed.relational}, "
+            f"measured {run.seed.measured_at}."
+        )
+    lines.append(f"- `export_notes` peak RSS at 10,000 and 100,000 notes: **{run.export_notes}**.")
+    return lines
+
+
+def render(run: Run, *, analysis: str) -> str:
+    facts = run.facts
+    checks = target_checks(run)
+    worst = furthest(checks)
+    load = run.load
+    lines = [
+        "# Benchmarks",
+        "",
+        (
+            f"Written by `{run.command}` on {run.started_at} ({run.mode} run, {run.seconds / 60:.1f} min). "
+            "Every figure is measured in this one run; ratios compare figures taken side by side, so a noisy "
+            "machine moves both sides. Targets: `/work/shared/TARGETS.md`. Tests never assert these times."
+        ),
+        "",
+        "## Machine and versions",
+        "",
+        f"- {facts.cpus} CPUs ({facts.cpu_model}), {facts.memory_gib:.1f} GiB memory, Linux {facts.kernel}",
+        *[f"- {name}: {value}" for name, value in facts.versions.items()],
+        "",
+        "## Dataset and set-up",
+        "",
+        (
+            f"- `seed_demo --users {run.dataset.users} --notes-per-user {run.dataset.notes_per_user} --seed "
+            f"{run.dataset.seed}`: {run.counts['members']:,} demo members and {run.counts['notes']:,} notes "
+            f"({run.counts['public']:,} public), in the benchmark's own stores: relational {run.relational}, "
+            f"MongoDB database `{run.dataset.database_name}`, Redis databases 10 and 11 (flushed at the start)."
+        ),
+        (
+            f"- gunicorn with `gunicorn.conf.py` ({run.facts.versions.get('gunicorn')}), {run.gunicorn_workers} "
+            "sync workers on 127.0.0.1, `DJANGO_DEBUG=false`, a random secret key, `DJANGO_ALLOWED_HOSTS=127.0.0.1`, "
+            "static files collected; every request carries `X-Forwarded-Proto: https` as the TLS proxy would"
+            + (f"; extra arguments: `{' '.join(run.gunicorn_args)}`" if run.gunicorn_args else "")
+            + "."
+        ),
+        (
+            f"- Load: `wrk -t{load.threads} -c{load.connections} -d{load.duration:g}s --latency --timeout "
+            f"{load.timeout:g}s` from its own process, {load.rounds} interleaved round(s) (every scenario once per "
+            f"round, floor included), each figure the median over rounds; a {load.warmup:g} s warm-up per "
+            "scenario first. The share of the floor is the median of the per-round ratios."
+        ),
+        (
+            f"- Other work on the machine: {run.busy_before * 100:.0f} % of the CPUs busy just before the load "
+            f"(load average {run.load_before:.2f}; {run.load_after:.2f} when it ended). The machine is shared: "
+            "absolute figures move with it, the side-by-side ratios much less."
+        ),
+        (
+            "- The floor is `bench.views.floor` (a few bytes of text, no data access) through the same middleware, "
+            "server and workers; it is added by `bench/settings.py` + `bench/urls.py` only."
+        ),
+        "",
+        "## Pages under load",
+        "",
+        *_pages_table(run),
+        "",
+        *_page_notes(run),
+        "",
+        f"## Overheads, in-process (median of {run.repeats} alternating repeats)",
+        "",
+        *_overheads_table(run),
+        "",
+        "## Peer: djongo",
+        "",
+        *_peer_section(run),
+        "",
+        "## Memory",
+        "",
+        *_memory_section(run),
+        "",
+        "## Targets",
+        "",
+        "| figure | target | measured | verdict |",
+        "|---|---|---:|---|",
+        *[f"| {check.figure} | {check.target} | {check.shown} | {_verdict(check)} |" for check in checks],
+        "",
+        "## Furthest from its target",
+        "",
+        (
+            f"**{worst.figure}**: {worst.shown} against a target of {worst.target} — {worst.gap:,.0f}× off."
+            if worst is not None and worst.gap != float("inf")
+            else f"**{worst.figure}**: {worst.shown} against a target of {worst.target}."
+            if worst is not None
+            else "Every measured figure meets its target."
+        ),
+        "",
+        *(f"- {note}" for note in run.notes),
+        "",
+        "## Analysis",
+        "",
+        ANALYSIS_START,
+        analysis,
+        ANALYSIS_END,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(run: Run, path: Path) -> None:
+    existing = path.read_text() if path.exists() else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(run, analysis=kept_analysis(existing)))
