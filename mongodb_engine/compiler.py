@@ -1,4 +1,4 @@
-"""django-mongodb-backend's compilers, with three MQL forms replaced by portable ones.
+"""django-mongodb-backend's compilers, with three MQL forms replaced by portable ones and simple reads sent as find().
 
 Each override swaps one form that django-mongodb-backend 5.2.4 emits, and mongo-java-server
 (the local MongoDB-wire stand-in) rejects, for a form that real MongoDB 6.0+ serves with
@@ -9,7 +9,12 @@ identical results:
 - aggregation without GROUP BY (``count()``, ``aggregate()``): ``$facet`` +
   ``$addFields: {f: {$getField: …}}`` becomes ``$facet`` + ``$replaceRoot``;
 - Count's null test in ``$group`` accumulators: ``{$in: [{$type: x}, ["missing", "null"]]}``
-  becomes ``{$eq: [{$ifNull: [x, null]}, null]}``.
+  becomes ``{$eq: [{$ifNull: [x, null]}, null]}``;
+- reads: a pipeline made only of ``$match``, plain-inclusion ``$project``, ``$sort``, ``$skip``
+  and ``$limit`` is sent as the equivalent ``find()`` (``FindQuery``). Not a compatibility fix
+  but a measured one (docs/benchmarks.md): mongo-java-server runs every ``aggregate`` over the
+  whole collection, even behind ``$match: {_id: …}``, while ``find()`` uses the ``_id`` index
+  and stops at its limit.
 
 Everything else is the backend's own code, reached through ``super()``.
 """
@@ -19,6 +24,8 @@ from __future__ import annotations
 from typing import Any
 
 from django_mongodb_backend import compiler as mongo
+from django_mongodb_backend.query import MongoQuery, wrap_database_errors
+from django_mongodb_backend.utils import OperationDebugWrapper
 
 MQL = Any  # a MongoDB query/expression value: dict, list or constant
 
@@ -62,7 +69,101 @@ def _storable_as_is(value: Any) -> bool:
     return True
 
 
+FIND_STAGES = ("$match", "$project", "$addFields", "$sort", "$skip", "$limit")
+
+
+def _included(key: str, value: MQL) -> bool:
+    """Whether a ``$project`` entry only includes the field as it is (``1``, ``True`` or ``"$key"``)."""
+    if value is True or (type(value) is int and value == 1):
+        return True
+    return isinstance(value, str) and "." not in key and value == f"${key}"
+
+
+def find_arguments(pipeline: list[dict[str, MQL]]) -> dict[str, Any] | None:
+    """Return ``find()`` keyword arguments that select what ``pipeline`` does, or None if it needs ``aggregate``.
+
+    Accepted: at most one of each of ``$match``, ``$project`` (inclusions only), ``$addFields``
+    (only ``{f: "$f"}``, which changes nothing: the backend adds it for ordering), ``$sort``,
+    ``$skip`` and ``$limit``, in that order, sorting only on fields the projection keeps. In a
+    pipeline of these stages MongoDB filters, projects, sorts, skips and limits exactly as
+    ``find()`` does with the same filter, projection, sort, skip and limit.
+    """
+    arguments: dict[str, Any] = {}
+    projection: dict[str, int] | None = None
+    position = -1
+    for stage in pipeline:
+        if len(stage) != 1:
+            return None
+        ((name, spec),) = stage.items()
+        if name not in FIND_STAGES or FIND_STAGES.index(name) <= position:
+            return None
+        position = FIND_STAGES.index(name)
+        if name == "$match":
+            arguments["filter"] = spec
+        elif name == "$project":
+            if not all(_included(key, value) for key, value in spec.items()):
+                return None
+            projection = arguments["projection"] = dict.fromkeys(spec, 1)
+        elif name == "$addFields":
+            if not all(isinstance(value, str) and "." not in key and value == f"${key}" for key, value in spec.items()):
+                return None
+        elif name == "$sort":
+            arguments["sort"] = list(spec.items())
+            if projection is not None and not all(key == "_id" or key in projection for key, _ in arguments["sort"]):
+                return None
+        elif name == "$skip":
+            arguments["skip"] = int(spec)
+        elif name == "$limit":
+            if int(spec) <= 0:  # find() reads limit 0 as "no limit"
+                return None
+            arguments["limit"] = int(spec)
+    return arguments
+
+
+class FindQuery(MongoQuery):
+    """The backend's MongoQuery, reading with ``find()`` when the pipeline allows it (see ``find_arguments``)."""
+
+    @wrap_database_errors
+    def get_cursor(self):
+        arguments = find_arguments(self.get_pipeline())
+        if arguments is None:
+            return super().get_cursor()
+        collection, session = self.compiler.collection, self.compiler.connection.session
+        if not isinstance(collection, OperationDebugWrapper):
+            return _Started(collection.find(**arguments, session=session))
+        # The backend's query log wraps aggregate() but not find(): log it the same way.
+        duration, cursor = collection.profile_call(
+            lambda: _Started(collection.wrapped.find(**arguments, session=session))
+        )
+        collection.log("find", duration, [arguments])
+        return cursor
+
+
+class _Started:
+    """A pymongo Cursor whose first document has been read, so the query has run and its errors are raised.
+
+    find() is lazy; aggregate() runs at once, and the backend wraps only that call's errors.
+    """
+
+    def __init__(self, cursor: Any) -> None:
+        self._cursor = cursor
+        self._first = next(cursor, None)
+
+    def __iter__(self) -> _Started:
+        return self
+
+    def __next__(self) -> dict[str, Any]:
+        if self._first is not None:
+            first, self._first = self._first, None
+            return first
+        return next(self._cursor)
+
+    next = __next__
+
+
 class SQLCompiler(mongo.SQLCompiler):
+    query_class = FindQuery
+
     def _build_aggregation_pipeline(self, ids: dict[str, Any] | None, group: dict[str, MQL]) -> list[dict[str, MQL]]:
         """Build the grouping stages with accumulators and a no-GROUP-BY form both servers serve.
 
