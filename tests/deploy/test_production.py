@@ -122,11 +122,11 @@ def test_gunicorn_reports_every_store_ready(served):
     assert '"status": "ok"' in answer.body
 
 
-def test_gunicorn_serves_a_page_with_security_headers(served):
-    answer = fetch(served, "/")
+def test_gunicorn_serves_a_notes_page_with_security_headers(served):
+    answer = fetch(served, "/notes/public/")
 
     assert answer.status == 200, answer.body[:500]
-    assert "<h1>Polystore</h1>" in answer.body
+    assert "Public notes" in answer.body
     assert "max-age=" in answer.headers["Strict-Transport-Security"]
     assert "script-src 'self'" in answer.headers["Content-Security-Policy"]
     assert answer.headers["X-Frame-Options"] == "DENY"
@@ -173,3 +173,23 @@ def test_gunicorn_refuses_to_start_without_a_secret_in_one_line(tmp_path):
     assert result.returncode != 0
     assert "Configuration error: DJANGO_SECRET_KEY: is not set" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_notes_pages_answer_a_styled_503_and_member_pages_keep_working_when_mongodb_is_down(tmp_path):
+    """The whole app, started with its MongoDB URI pointing at a closed port."""
+    env = production_env(tmp_path, MONGODB_URI=f"mongodb://127.0.0.1:{free_port()}/polystore")
+    assert manage(env, "migrate", "--noinput").returncode == 0
+    probe = """
+from django.test import Client
+client = Client(HTTP_HOST="polystore.test", headers={"X-Forwarded-Proto": "https"})
+for path in ["/notes/public/", "/users/login/", "/readyz"]:
+    response = client.get(path, secure=True)
+    print("answer", path, response.status_code, response.get("Retry-After"), "Briefly unavailable" in response.content.decode())
+"""
+    result = manage(env, "shell", "-c", probe)
+
+    answers = [line.split(" ", 2)[1:] for line in result.stdout.splitlines() if line.startswith("answer ")]
+    lines = dict(answers)
+    assert lines["/notes/public/"] == "503 10 True", result.stdout + result.stderr
+    assert lines["/users/login/"].startswith("200 None")
+    assert lines["/readyz"].startswith("503")
