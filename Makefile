@@ -36,6 +36,7 @@ install: $(VENV)/.runtime  ## Create the virtualenv and install the pinned requi
 install-test: $(VENV)/.test
 
 services: $(VENV)/.runtime  ## Start the local stores that are not running yet (idempotent).
+	mkdir -p var
 	$(PY) -m stores up
 
 services-stop:  ## Stop the local stores that `make services` started.
