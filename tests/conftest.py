@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from django.conf import settings
 from django.db import connections
 
 from tests.factories import UserFactory
+from tests.redis_server import OwnRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,3 +85,18 @@ def manage():
         )
 
     return run
+
+
+@pytest.fixture
+def own_redis(tmp_path, settings) -> Iterator[OwnRedis]:
+    """Point both cache aliases (and so sessions) at a redis-server this test owns."""
+    server = OwnRedis(tmp_path)
+    server.start()
+    settings.CACHES = {
+        alias: {**config, "LOCATION": server.url(index)}
+        for index, (alias, config) in enumerate(settings.CACHES.items())
+    }
+    try:
+        yield server
+    finally:
+        server.stop()

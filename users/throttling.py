@@ -84,6 +84,15 @@ class MemberLoginHandler(AxesCacheHandler):
     here the failure goes uncounted and logged, like every other cache miss during an outage.
     """
 
+    @property
+    def cache(self) -> Any:
+        """The configured cache, looked up on each use (axes keeps the one it met at start-up)."""
+        return get_cache()
+
+    @cache.setter
+    def cache(self, value: Any) -> None:
+        """Ignore axes' start-up assignment; see the getter."""
+
     def user_login_failed(
         self, sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
     ) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
@@ -11,7 +10,6 @@ from axes.helpers import make_cache_key_list
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.redis.conftest import OwnRedis
 from tests.users.conftest import PASSWORD
 from users.throttling import client_ip_address
 
@@ -152,16 +150,9 @@ def test_behind_a_trusted_proxy_clients_are_told_apart_by_the_address_it_forward
 
 
 @pytest.fixture
-def redis_away(tmp_path, settings) -> Iterator[None]:
+def redis_away(own_redis) -> None:
     """Point the caches at a redis-server of the test's own, then stop it."""
-    server = OwnRedis(tmp_path)
-    server.start()
-    settings.CACHES = {
-        alias: {**config, "LOCATION": server.url(index)}
-        for index, (alias, config) in enumerate(settings.CACHES.items())
-    }
-    server.stop()
-    yield
+    own_redis.stop()
 
 
 def test_while_redis_is_away_a_failed_login_is_a_form_error_and_a_good_one_logs_in(client, alice, redis_away):

@@ -6,10 +6,8 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 import redis
 
 
@@ -47,18 +45,3 @@ class OwnRedis:
             self.process.terminate()
             self.process.wait(timeout=10)
             self.process = None
-
-
-@pytest.fixture
-def own_redis(tmp_path, settings) -> Iterator[OwnRedis]:
-    """Point both cache aliases (and so sessions) at a redis-server this test owns."""
-    server = OwnRedis(tmp_path)
-    server.start()
-    settings.CACHES = {
-        alias: {**config, "LOCATION": server.url(index)}
-        for index, (alias, config) in enumerate(settings.CACHES.items())
-    }
-    try:
-        yield server
-    finally:
-        server.stop()
