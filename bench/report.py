@@ -226,12 +226,19 @@ def _why_not(comparison: Comparison | None) -> str:
 
 
 # ----------------------------------------------------------------------------- rendering
+def format_gap(gap: float) -> str:
+    """How far off a missed target is: 1.05×, 2.7×, 1,230×."""
+    if gap < 2:
+        return f"{gap:.2f}×"
+    return f"{gap:.1f}×" if gap < 10 else f"{gap:,.0f}×"
+
+
 def _verdict(check: Check) -> str:
-    return {
-        True: "met",
-        False: f"**missed** ({check.gap:,.1f}× off)" if check.gap != float("inf") else "**missed**",
-        None: check.reason,
-    }[check.met]
+    if check.met is None:
+        return check.reason
+    if check.met:
+        return "met"
+    return f"**missed** ({format_gap(check.gap)} off)" if check.gap != float("inf") else "**missed**"
 
 
 def _pages_table(run: Run) -> list[str]:
@@ -466,7 +473,7 @@ def render(run: Run, *, analysis: str) -> str:
         "## Furthest from its target",
         "",
         (
-            f"**{worst.figure}**: {worst.shown} against a target of {worst.target} — {worst.gap:,.0f}× off."
+            f"**{worst.figure}**: {worst.shown} against a target of {worst.target} — {format_gap(worst.gap)} off."
             if worst is not None and worst.gap != float("inf")
             else f"**{worst.figure}**: {worst.shown} against a target of {worst.target}."
             if worst is not None

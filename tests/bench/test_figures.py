@@ -6,7 +6,7 @@ import pytest
 
 from bench.figures import format_ms, median, median_ratio, ratio
 from bench.memory import status_field_kib
-from bench.report import ANALYSIS_END, ANALYSIS_PLACEHOLDER, ANALYSIS_START, kept_analysis
+from bench.report import ANALYSIS_END, ANALYSIS_PLACEHOLDER, ANALYSIS_START, format_gap, kept_analysis
 from bench.server import open_connections
 from bench.targets import Check, furthest
 from bench.wrk import WrkOutputError, lua_string, parse_wrk_output, post_script
@@ -144,6 +144,10 @@ def test_furthest_target_is_the_largest_miss_either_way():
     assert worst.gap == pytest.approx(5.0)
     assert [check.met for check in checks] == [False, False, True, None]
     assert furthest(checks[2:]) is None
+
+
+def test_gaps_are_shown_with_the_precision_that_tells_them_apart():
+    assert [format_gap(gap) for gap in (1.045, 2.7, 1230.4)] == ["1.04×", "2.7×", "1,230×"]
 
 
 def test_hand_written_analysis_survives_a_rewrite():
