@@ -13,9 +13,11 @@ worker_class = "sync"
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so that no slow leak grows without bound.
-max_requests = 5000
-max_requests_jitter = 500
+# Recycle workers now and then so that no slow leak grows without bound, but rarely: a fresh
+# worker's first note page takes ~0.9 s (its first MongoDB query alone ~0.65 s), and recycling
+# every 5,000 requests put that second into p99 under load (docs/benchmarks.md).
+max_requests = 100_000
+max_requests_jitter = 10_000
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
