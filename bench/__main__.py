@@ -36,13 +36,15 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: 500 members × 10 notes, one 2.5 s round, fewer repeats (< 2 min once seeded)",
+        help="smoke run: 500 members × 10 notes, one 3 s round, fewer repeats (< 2 min once seeded)",
     )
     parser.add_argument(
         "--postgres", action="store_true", help="relational store on PostgreSQL ($POSTGRES_URL's server)"
     )
     parser.add_argument("--rounds", type=int, help="wrk rounds per scenario (default 3; 1 with --quick)")
-    parser.add_argument("--duration", type=float, help="seconds per wrk run (default 10; 2.5 with --quick)")
+    parser.add_argument(
+        "--duration", type=float, help="seconds per wrk run (default 10; 3 with --quick; whole seconds)"
+    )
     parser.add_argument("--connections", type=int, default=16, help="wrk connections (default 16)")
     parser.add_argument("--threads", type=int, default=2, help="wrk threads (default 2)")
     parser.add_argument("--workers", type=int, default=3, help="gunicorn workers (default 3)")

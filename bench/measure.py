@@ -87,8 +87,8 @@ def everything(
     settings = LoadSettings(
         threads=args.threads,
         connections=args.connections,
-        duration=args.duration or (2.5 if quick else 10.0),
-        warmup=0.5 if quick else 2.0,
+        duration=args.duration or (3.0 if quick else 10.0),
+        warmup=1.0 if quick else 2.0,
         rounds=args.rounds or (1 if quick else 3),
     )
     repeats = 3 if quick else 5

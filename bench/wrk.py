@@ -101,6 +101,11 @@ def wrk_version(wrk: str) -> str:
     return first[0] if first else "wrk (version unknown)"
 
 
+def whole_seconds(seconds: float) -> int:
+    """wrk takes whole seconds only ("-d0.5s" is a usage error)."""
+    return max(1, round(seconds))
+
+
 def run_wrk(
     wrk: str,
     url: str,
@@ -113,7 +118,14 @@ def run_wrk(
     timeout: float = 10.0,
 ) -> WrkResult:
     """Load `url` for `duration` seconds and return the parsed report."""
-    command = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration:g}s", f"--timeout={timeout:g}s", "--latency"]
+    command = [
+        wrk,
+        f"-t{threads}",
+        f"-c{connections}",
+        f"-d{whole_seconds(duration)}s",
+        f"--timeout={whole_seconds(timeout)}s",
+        "--latency",
+    ]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     if script is not None:

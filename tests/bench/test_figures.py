@@ -9,7 +9,7 @@ from bench.memory import status_field_kib
 from bench.report import ANALYSIS_END, ANALYSIS_PLACEHOLDER, ANALYSIS_START, format_gap, kept_analysis
 from bench.server import open_connections
 from bench.targets import Check, furthest
-from bench.wrk import WrkOutputError, lua_string, parse_wrk_output, post_script
+from bench.wrk import WrkOutputError, lua_string, parse_wrk_output, post_script, whole_seconds
 
 WRK_REPORT = """\
 Running 10s test @ http://127.0.0.1:41234/notes/public/?page=1
@@ -78,6 +78,10 @@ def test_post_script_quotes_the_body_for_lua():
     assert 'wrk.method = "POST"' in script
     assert 'wrk.body = "title=A+\\"quoted\\"+note&body=line\\\\one"' in script
     assert lua_string("a\nb") == '"a\\nb"'
+
+
+def test_wrk_durations_are_whole_seconds():
+    assert [whole_seconds(s) for s in (0.4, 2.5, 3.0, 10.2)] == [1, 2, 3, 10]
 
 
 def test_median_of_odd_and_even_counts():
