@@ -2,7 +2,8 @@
 
 - relational: var/bench/full.sqlite3 (quick.sqlite3 with --quick), or the PostgreSQL databases
   polystore_bench / polystore_bench_quick on $POSTGRES_URL's server with --postgres;
-- document: the MongoDB databases polystore_bench / polystore_bench_quick;
+- document: the MongoDB databases polystore_bench / polystore_bench_quick (with a _pg suffix
+  when the relational store is PostgreSQL: notes point at members by id);
 - Redis: logical databases 10 (cache) and 11 (sessions), flushed at the start of every run.
 """
 
@@ -80,7 +81,8 @@ def bench_environment(dataset: Dataset, *, postgres: bool) -> dict[str, str]:
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
-        "MONGODB_URI": _with_path(_setting("MONGODB_URI"), f"/{dataset.database_name}"),
+        # Notes point at members by id: each relational store gets its own notes.
+        "MONGODB_URI": _with_path(_setting("MONGODB_URI"), f"/{dataset.database_name}{'_pg' if postgres else ''}"),
         "REDIS_URL": _with_path(_setting("REDIS_URL"), f"/{REDIS_DATABASE}"),
         "PYTHONUNBUFFERED": "1",
     }

@@ -142,7 +142,10 @@ def everything(
     if not args.skip_djongo:
         say("djongo peer")
         peer = djongo_peer(
-            mongodb_uri=env["MONGODB_URI"], database=dataset.database_name, count=1000, repeats=3 if quick else 5
+            mongodb_uri=env["MONGODB_URI"],
+            database=connections["mongodb"].settings_dict["NAME"],
+            count=1000,
+            repeats=3 if quick else 5,
         )
         say(f"djongo: {peer.status} ({peer.step}) {peer.detail}")
     export = (ROOT / "notes" / "management" / "commands" / "export_notes.py").exists()
@@ -160,6 +163,7 @@ def everything(
             if relational.vendor == "postgresql"
             else f"SQLite file `{Path(relational.settings_dict['NAME']).relative_to(ROOT)}`"
         ),
+        document_database=connections["mongodb"].settings_dict["NAME"],
         seed=seed,
         load=settings,
         gunicorn_args=args.gunicorn_arg,

@@ -44,6 +44,7 @@ class Run:
     dataset: Dataset
     counts: dict[str, int]
     relational: str
+    document_database: str
     seed: SeedRecord | None
     load: LoadSettings
     gunicorn_args: list[str]
@@ -421,7 +422,7 @@ def render(run: Run, *, analysis: str) -> str:
             f"- `seed_demo --users {run.dataset.users} --notes-per-user {run.dataset.notes_per_user} --seed "
             f"{run.dataset.seed}`: {run.counts['members']:,} demo members and {run.counts['notes']:,} notes "
             f"({run.counts['public']:,} public), in the benchmark's own stores: relational {run.relational}, "
-            f"MongoDB database `{run.dataset.database_name}`, Redis databases 10 and 11 (flushed at the start)."
+            f"MongoDB database `{run.document_database}`, Redis databases 10 and 11 (flushed at the start)."
         ),
         (
             f"- gunicorn with `gunicorn.conf.py` ({run.facts.versions.get('gunicorn')}), {run.gunicorn_workers} "
