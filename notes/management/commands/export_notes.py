@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from tqdm import tqdm
+
+from notes.transfer import notes_export, notes_export_count
+
+
+def owner(text: str) -> int:
+    """Parse --owner; argparse turns the error into a CommandError naming the option."""
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a member id (a whole number), got {text!r}") from None
+
+
+class Command(BaseCommand):
+    help = """Write notes as JSON Lines: one note per line, streamed from MongoDB.
+
+    Each line is the note's raw document in MongoDB Extended JSON, relaxed mode: `_id` as
+    {"$oid": "<24 hex>"}, datetimes as {"$date": "2026-11-26T18:37:05.123Z"} (UTC, milliseconds),
+    everything else plain JSON. import_notes reads it back to the same documents.
+    Notes are written in `_id` order; --output - (the default) is standard output.
+    """
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--owner", type=owner, help="only the notes of this member id")
+        parser.add_argument("--output", default="-", help="file to write, or - for standard output (default)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar (also off when not a terminal)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        path = options["output"]
+        if path == "-":
+            output = self.stdout
+            output.ending = ""
+        else:
+            try:
+                output = open(path, "w", encoding="utf-8")  # noqa: SIM115
+            except OSError as error:
+                raise CommandError(f"Cannot write {path}: {error.strerror}") from None
+        show = not options["no_progress"] and sys.stderr.isatty()
+        total = notes_export_count(owner_id=options["owner"]) if show else None
+        try:
+            with tqdm(total=total, unit="note", disable=not show, file=sys.stderr) as bar:
+                written = notes_export(output=output, owner_id=options["owner"], on_note=bar.update)
+        finally:
+            if path != "-":
+                output.close()
+        summary = self.stderr if path == "-" else self.stdout
+        summary.write(self.style.SUCCESS(f"Exported {written} notes."), ending="\n")

@@ -1,0 +1,216 @@
+"""Move notes in and out of the document store as JSON Lines.
+
+Format: one note per line, its raw MongoDB document in Extended JSON, relaxed mode
+(bson.json_util with RELAXED_JSON_OPTIONS): `_id` is {"$oid": "<24 hex>"}, datetimes are
+{"$date": "YYYY-MM-DDTHH:MM:SS.mmmZ"} in UTC to the millisecond (BSON's own precision), every
+other value is plain JSON. Importing an export into an empty database gives the same documents.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from bson import ObjectId, json_util
+from bson.json_util import RELAXED_JSON_OPTIONS, JSONMode, JSONOptions
+from django.core.exceptions import ValidationError
+from django.db import connections, router
+
+from notes.models import ChecklistItem, Note, Revision
+from users.models import User
+
+READ_OPTIONS = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=datetime.UTC)
+CONFLICT_MODES = ("fail", "skip", "replace")
+
+REQUIRED = {"_id": ObjectId, "owner_id": int, "title": str, "created_at": datetime.datetime,
+            "updated_at": datetime.datetime}  # fmt: skip
+OPTIONAL = {"body": (str, ""), "tags": (list, list), "checklist": (list, list), "attributes": (dict, dict),
+            "visibility": (str, Note.Visibility.PRIVATE), "pinned": (bool, False), "revisions": (list, list)}  # fmt: skip
+
+
+def notes_collection():
+    """Return the raw pymongo collection holding the notes."""
+    connection = connections[router.db_for_write(Note)]
+    connection.ensure_connection()
+    return connection.connection[connection.settings_dict["NAME"]][Note._meta.db_table]
+
+
+def notes_export(
+    *, output: IO[str], owner_id: int | None = None, batch_size: int = 1000,
+    on_note: Callable[[int], object] | None = None,
+) -> int:  # fmt: skip
+    """Write the notes (of `owner_id`, or all) to `output` one JSON line each; return how many."""
+    query = {} if owner_id is None else {"owner_id": owner_id}
+    written = 0
+    for document in notes_collection().find(query).sort("_id", 1).batch_size(batch_size):
+        output.write(json_util.dumps(document, json_options=RELAXED_JSON_OPTIONS) + "\n")
+        written += 1
+        if on_note:
+            on_note(1)
+    return written
+
+
+def notes_export_count(*, owner_id: int | None = None) -> int:
+    """Count the notes notes_export() would write."""
+    return notes_collection().count_documents({} if owner_id is None else {"owner_id": owner_id})
+
+
+@dataclass
+class ImportResult:
+    read: int = 0
+    inserted: int = 0
+    replaced: int = 0
+    skipped: int = 0
+    conflicts: int = 0
+    errors: list[tuple[int, str]] = field(default_factory=list)
+    written: bool = False
+
+    @property
+    def bad_lines(self) -> int:
+        return len({line for line, _ in self.errors})
+
+
+def _type_name(kind: type) -> str:
+    return {ObjectId: "ObjectId", datetime.datetime: "datetime", int: "integer", str: "string",
+            list: "list", dict: "object", bool: "boolean"}[kind]  # fmt: skip
+
+
+def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]]:
+    """Check one parsed line; return the document to store (defaults filled in) and its problems."""
+    if not isinstance(document, dict):
+        return None, ["a line must be a JSON object"]
+    problems = []
+    unknown = sorted(set(document) - set(REQUIRED) - set(OPTIONAL))
+    if unknown:
+        problems.append(f"unknown fields: {', '.join(unknown)}")
+    for name, kind in REQUIRED.items():
+        if name not in document:
+            problems.append(f"missing field {name!r}")
+        elif not isinstance(document[name], kind) or (kind is int and isinstance(document[name], bool)):
+            problems.append(f"{name!r} must be {_type_name(kind)}")
+    stored = dict(document)
+    for name, (kind, default) in OPTIONAL.items():
+        if name not in document:
+            stored[name] = default() if callable(default) else default
+        elif not isinstance(document[name], kind):
+            problems.append(f"{name!r} must be {_type_name(kind)}")
+    if problems:
+        return None, problems
+    problems += _embedded_problems(stored)
+    if problems:
+        return None, problems
+    note = Note(
+        id=stored["_id"], owner_id=stored["owner_id"], title=stored["title"], body=stored["body"],
+        tags=stored["tags"], attributes=stored["attributes"], visibility=stored["visibility"],
+        pinned=stored["pinned"], created_at=stored["created_at"], updated_at=stored["updated_at"],
+        checklist=[ChecklistItem(**item) for item in stored["checklist"]],
+        revisions=[Revision(**revision) for revision in stored["revisions"]],
+    )  # fmt: skip
+    try:
+        note.full_clean(validate_unique=False)
+    except ValidationError as error:
+        for name, messages in error.message_dict.items():
+            problems += [f"{name}: {message}" for message in messages]
+    return (None if problems else stored), problems
+
+
+def _embedded_problems(document: dict[str, Any]) -> list[str]:
+    problems = []
+    shapes = {"checklist": {"text": str, "done": bool},
+              "revisions": {"title": str, "body": str, "saved_at": datetime.datetime}}  # fmt: skip
+    for name, shape in shapes.items():
+        for position, item in enumerate(document[name], start=1):
+            if not isinstance(item, dict) or set(item) != set(shape):
+                problems.append(f"{name} item {position} must have exactly the fields {', '.join(shape)}")
+                continue
+            for key, kind in shape.items():
+                if not isinstance(item[key], kind):
+                    problems.append(f"{name} item {position}: {key!r} must be {_type_name(kind)}")
+    if any(not isinstance(tag, str) for tag in document["tags"]):
+        problems.append("'tags' must be a list of strings")
+    return problems
+
+
+def _parsed_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, list[str]]]:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            document = json_util.loads(line, json_options=READ_OPTIONS)
+        except (ValueError, TypeError) as error:
+            yield number, None, [f"malformed JSON: {error}"]
+            continue
+        stored, problems = note_document_check(document)
+        yield number, stored, problems
+
+
+def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def notes_import(
+    *, open_lines: Callable[[], Iterable[str]], on_conflict: str = "fail", dry_run: bool = False,
+    batch_size: int = 500, on_note: Callable[[int], object] | None = None,
+) -> ImportResult:  # fmt: skip
+    """Validate every line, then write all notes in batches, or nothing if any line is bad.
+
+    `open_lines` is called twice (validation pass, write pass), so the file streams through
+    twice instead of being held in memory; only the `_id`s seen are kept, to find repeats.
+    A bad line means nothing is written whatever `on_conflict` says; an `_id` already in the
+    store means nothing is written under "fail", is left alone under "skip", and is
+    overwritten under "replace".
+    """
+    if on_conflict not in CONFLICT_MODES:
+        raise ValueError(f"on_conflict must be one of {CONFLICT_MODES}")
+    collection = notes_collection()
+    result = ImportResult()
+    seen_ids: dict[ObjectId, int] = {}
+    known_owners: set[int] = set()
+    for batch in _batches(_parsed_lines(open_lines()), batch_size):
+        owners = {stored["owner_id"] for _, stored, _ in batch if stored} - known_owners
+        known_owners |= set(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
+        ids = [stored["_id"] for _, stored, _ in batch if stored]
+        existing = {row["_id"] for row in collection.find({"_id": {"$in": ids}}, {"_id": 1})}
+        for number, stored, problems in batch:
+            result.read += 1
+            if stored:
+                if stored["owner_id"] not in known_owners:
+                    problems = [f"owner_id {stored['owner_id']} is not a member"]
+                elif stored["_id"] in seen_ids:
+                    problems = [f"_id {stored['_id']} repeats line {seen_ids[stored['_id']]}"]
+                else:
+                    seen_ids[stored["_id"]] = number
+                    if stored["_id"] in existing:
+                        result.conflicts += 1
+                        if on_conflict == "fail":
+                            problems = [f"_id {stored['_id']} exists already (use --on-conflict skip or replace)"]
+            result.errors += [(number, problem) for problem in problems]
+            if on_note:
+                on_note(1)
+    if result.errors or dry_run:
+        return result
+    for batch in _batches((stored for _, stored, _ in _parsed_lines(open_lines())), batch_size):
+        existing = {row["_id"] for row in collection.find({"_id": {"$in": [d["_id"] for d in batch]}}, {"_id": 1})}
+        new = [document for document in batch if document["_id"] not in existing]
+        if new:
+            collection.insert_many(new, ordered=True)
+            result.inserted += len(new)
+        for document in batch:
+            if document["_id"] not in existing:
+                continue
+            if on_conflict == "replace":
+                collection.replace_one({"_id": document["_id"]}, document)
+                result.replaced += 1
+            else:
+                result.skipped += 1
+    result.written = True
+    return result

@@ -1,0 +1,194 @@
+from __future__ import annotations
+
+import datetime
+import io
+import json
+
+import pytest
+from bson import ObjectId
+from django.core.management import CommandError, call_command
+
+from notes.models import ChecklistItem, Revision
+from tests.factories import NoteFactory
+
+pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
+
+
+def export(*args: str) -> str:
+    out = io.StringIO()
+    call_command("export_notes", *args, "--no-progress", stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+def import_notes(*args: str, stdin: str | None = None) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    extra = {"stdin": io.StringIO(stdin)} if stdin is not None else {}
+    call_command("import_notes", *args, stdout=out, stderr=err, **extra)
+    return out.getvalue(), err.getvalue()
+
+
+def rich_note(owner_id: int, title: str = "Groceries"):
+    saved_at = datetime.datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.UTC)
+    return NoteFactory(
+        owner_id=owner_id, title=title, body="milk\neggs", tags=["food", "weekly"], pinned=True,
+        visibility="public", attributes={"store": "Corner shop", "budget": "20"},
+        checklist=[ChecklistItem(text="milk", done=True), ChecklistItem(text="eggs")],
+        revisions=[Revision(title="Groc", body="milk", saved_at=saved_at)],
+    )  # fmt: skip
+
+
+def line(owner_id: int, /, **fields) -> str:
+    document = {"_id": {"$oid": str(ObjectId())}, "owner_id": owner_id, "title": "A note",
+                "created_at": {"$date": "2026-03-01T10:00:00.123Z"},
+                "updated_at": {"$date": "2026-03-02T10:00:00.456Z"}, **fields}  # fmt: skip
+    return json.dumps({k: v for k, v in document.items() if v is not ...})
+
+
+def test_export_then_import_into_an_empty_store_reproduces_every_document(alice, bob, mongo_db, tmp_path):
+    rich_note(alice.pk)
+    rich_note(bob.pk, title="Bob's")
+    NoteFactory(owner_id=alice.pk, title="Plain")
+    before = sorted(mongo_db["notes_note"].find(), key=lambda d: d["_id"])
+    path = tmp_path / "notes.jsonl"
+    call_command("export_notes", "--output", str(path), "--no-progress", stdout=io.StringIO())
+    mongo_db["notes_note"].delete_many({})
+
+    output, _ = import_notes(str(path), "--no-progress", "--batch-size", "2")
+
+    assert "Imported 3 notes" in output
+    after = sorted(mongo_db["notes_note"].find(), key=lambda d: d["_id"])
+    assert after == before
+    assert after[0]["created_at"] == before[0]["created_at"] and after[0]["revisions"] == before[0]["revisions"]
+
+
+def test_export_writes_extended_json_one_note_per_line(alice):
+    note = rich_note(alice.pk)
+
+    [text] = export().splitlines()
+
+    document = json.loads(text)
+    assert document["_id"] == {"$oid": str(note.pk)}
+    assert document["created_at"]["$date"].endswith("Z")
+    assert document["revisions"][0]["saved_at"] == {"$date": "2026-01-02T03:04:05.678Z"}
+
+
+def test_export_owner_keeps_only_that_members_notes(alice, bob):
+    rich_note(alice.pk)
+    rich_note(bob.pk)
+
+    lines = export("--owner", str(bob.pk)).splitlines()
+
+    assert [json.loads(text)["owner_id"] for text in lines] == [bob.pk]
+
+
+def test_export_bad_owner_is_a_command_error():
+    with pytest.raises(CommandError, match="owner"):
+        export("--owner", "alice")
+
+
+def test_export_to_an_unwritable_path_names_it(tmp_path):
+    path = tmp_path / "missing" / "notes.jsonl"
+    with pytest.raises(CommandError, match=str(path)):
+        call_command("export_notes", "--output", str(path), stdout=io.StringIO())
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"title": ""}, "title"),
+        ({"title": "x" * 201}, "title"),
+        ({"body": "x" * 100_001}, "body"),
+        ({"tags": [f"t{n}" for n in range(21)]}, "tags"),
+        ({"tags": ["Upper"]}, "lowercase"),
+        ({"checklist": [{"text": "x" * 501, "done": False}]}, "Checklist item 1"),
+        ({"attributes": {"$where": "1"}}, "attribute"),
+        ({"attributes": {"a.b": "1"}}, "attribute"),
+        ({"title": ...}, "missing field 'title'"),
+        ({"owner_id": "1"}, "'owner_id' must be integer"),
+        ({"pinned": "yes"}, "'pinned' must be boolean"),
+        ({"colour": "red"}, "unknown fields: colour"),
+    ],
+)
+def test_each_bad_line_is_reported_with_its_number_and_nothing_is_written(alice, mongo_db, fields, problem):
+    text = "\n".join([line(alice.pk), line(alice.pk, **fields), line(alice.pk)])
+
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="1 bad lines of 3; nothing was written"):
+        call_command("import_notes", "-", "--no-progress", stdin=io.StringIO(text), stdout=io.StringIO(), stderr=err)
+
+    assert "line 2:" in err.getvalue() and problem in err.getvalue()
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_malformed_json_and_unknown_owner_are_reported_by_line(alice, mongo_db, tmp_path):
+    path = tmp_path / "notes.jsonl"
+    path.write_text("\n".join([line(alice.pk), "{not json", line(alice.pk + 999)]) + "\n")
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="2 bad lines"):
+        call_command("import_notes", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert "line 2: malformed JSON" in err.getvalue()
+    assert f"line 3: owner_id {alice.pk + 999} is not a member" in err.getvalue()
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_an_existing_id_fails_the_whole_import_by_default(alice, mongo_db):
+    existing = rich_note(alice.pk)
+    text = export()
+    mongo_db["notes_note"].update_one({"_id": existing.pk}, {"$set": {"title": "Changed"}})
+    fresh = line(alice.pk)
+
+    with pytest.raises(CommandError, match="1 bad lines"):
+        import_notes("-", stdin=text + fresh)
+
+    assert mongo_db["notes_note"].count_documents({}) == 1
+
+
+def test_skip_leaves_existing_notes_and_adds_new_ones(alice, mongo_db):
+    existing = rich_note(alice.pk)
+    text = export()
+    mongo_db["notes_note"].update_one({"_id": existing.pk}, {"$set": {"title": "Changed"}})
+
+    output, _ = import_notes("-", "--on-conflict", "skip", stdin=text + line(alice.pk))
+
+    assert "Imported 1 notes; replaced 0, skipped 1" in output
+    assert mongo_db["notes_note"].count_documents({}) == 2
+    assert mongo_db["notes_note"].find_one({"_id": existing.pk})["title"] == "Changed"
+
+
+def test_replace_overwrites_existing_notes(alice, mongo_db):
+    existing = rich_note(alice.pk)
+    text = export()
+    mongo_db["notes_note"].update_one({"_id": existing.pk}, {"$set": {"title": "Changed"}})
+
+    output, _ = import_notes("-", "--on-conflict", "replace", stdin=text)
+
+    assert "replaced 1" in output
+    assert mongo_db["notes_note"].find_one({"_id": existing.pk})["title"] == "Groceries"
+
+
+def test_dry_run_writes_nothing(alice, mongo_db):
+    output, _ = import_notes("-", "--dry-run", stdin=line(alice.pk) + "\n" + line(alice.pk))
+
+    assert "Dry run: 2 lines are valid" in output
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_a_repeated_id_is_a_bad_line(alice, mongo_db):
+    text = line(alice.pk)
+
+    with pytest.raises(CommandError, match="1 bad lines of 2"):
+        import_notes("-", stdin=text + "\n" + text)
+
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_no_progress_bar_when_not_a_terminal(alice, tmp_path):
+    rich_note(alice.pk)
+    path = tmp_path / "notes.jsonl"
+    err = io.StringIO()
+    call_command("export_notes", "--output", str(path), stdout=io.StringIO(), stderr=err)
+
+    assert err.getvalue() == ""
+    assert "it/s" not in err.getvalue() and "note/s" not in err.getvalue()
