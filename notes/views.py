@@ -13,6 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
+from notes.counters import note_view_record
 from notes.forms import NoteForm
 from notes.models import MAX_REVISIONS, Note, NoteQuerySet
 from notes.owners import with_owner_names
@@ -88,8 +89,12 @@ class NoteDetailView(DetailView):
         return get_note_for(self.request.user, self.kwargs["pk"], write=False)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        viewer_id = self.request.user.pk if self.request.user.is_authenticated else None
         return super().get_context_data(
-            can_write=can_write(self.request.user, self.object), max_revisions=MAX_REVISIONS, **kwargs
+            can_write=can_write(self.request.user, self.object),
+            max_revisions=MAX_REVISIONS,
+            view_count=note_view_record(note_id=self.object.pk, viewer_id=viewer_id),
+            **kwargs,
         )
 
 
