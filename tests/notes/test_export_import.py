@@ -192,3 +192,17 @@ def test_no_progress_bar_when_not_a_terminal(alice, tmp_path):
 
     assert err.getvalue() == ""
     assert "it/s" not in err.getvalue() and "note/s" not in err.getvalue()
+
+
+def test_stdout_export_and_stdin_import_round_trip_with_the_summary_off_stdout(alice, mongo_db):
+    rich_note(alice.pk)
+    before = list(mongo_db["notes_note"].find())
+    out, err = io.StringIO(), io.StringIO()
+    call_command("export_notes", "--output", "-", stdout=out, stderr=err)
+    mongo_db["notes_note"].delete_many({})
+
+    output, errors = import_notes("-", stdin=out.getvalue())
+
+    assert "Exported 1 notes." in err.getvalue() and len(out.getvalue().splitlines()) == 1
+    assert "Imported 1 notes" in output and errors == ""
+    assert list(mongo_db["notes_note"].find()) == before
