@@ -5,6 +5,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from health.dashboard import dashboard_figures
 from health.probes import all_statuses
 
 
@@ -24,5 +25,5 @@ def readyz(request: HttpRequest) -> JsonResponse:
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    """Show whether each store answers (the dashboard grows here)."""
-    return render(request, "health/home.html", {"statuses": all_statuses()})
+    """Show whether each store answers, its counts, the most viewed and recently viewed notes."""
+    return render(request, "health/home.html", {"statuses": all_statuses(), **dashboard_figures(request.user)})

@@ -36,3 +36,10 @@ def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool) -> Note:
     if note is None or not allowed(user, note) or not with_owner_names([note]):
         raise Http404("No such note.")
     return note
+
+
+def notes_readable_by(user: Visitor, ids: list[str]) -> list[Note]:
+    """Return the notes among `ids` that `user` may read, in the order given, orphans left out."""
+    object_ids = [ObjectId(pk) for pk in ids if ObjectId.is_valid(pk)]
+    found = {note.pk: note for note in Note.objects.filter(pk__in=object_ids) if can_read(user, note)}
+    return with_owner_names([found[pk] for pk in object_ids if pk in found])

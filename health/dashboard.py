@@ -1,0 +1,48 @@
+"""The figures on the home page: counts per store, this week's most viewed notes, recently viewed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.cache import cache
+from django.db import DatabaseError
+from pymongo.errors import PyMongoError
+
+from notes.counters import most_viewed_this_week, recently_viewed
+from notes.models import Note
+from notes.permissions import Visitor, notes_readable_by
+from users.models import User
+
+STORE_COUNTS_KEY = "dashboard:store-counts"
+STORE_COUNTS_TTL = 60
+
+
+def store_counts() -> dict[str, int] | None:
+    """Return members, notes and public notes, cached for a minute; None when a store fails."""
+    counts = cache.get(STORE_COUNTS_KEY)
+    if counts is None:
+        try:
+            counts = {
+                "members": User.objects.filter(is_active=True).count(),
+                "notes": Note.objects.count(),
+                "public_notes": Note.objects.public().count(),
+            }
+        except (DatabaseError, PyMongoError):
+            return None
+        cache.set(STORE_COUNTS_KEY, counts, STORE_COUNTS_TTL)
+    return counts
+
+
+def dashboard_figures(user: Visitor) -> dict[str, Any]:
+    """Return everything the dashboard shows to `user`; a list is None when Redis is unavailable."""
+    leaderboard = most_viewed_this_week(limit=20)
+    most_viewed = None
+    if leaderboard is not None:
+        views = dict(leaderboard)
+        notes = notes_readable_by(user, [pk for pk, _ in leaderboard])[:10]
+        most_viewed = [(note, views[str(note.pk)]) for note in notes]
+    recent = None
+    if user.is_authenticated:
+        recent_ids = recently_viewed(user_id=user.pk)
+        recent = None if recent_ids is None else notes_readable_by(user, recent_ids)
+    return {"counts": store_counts(), "most_viewed": most_viewed, "recently_viewed": recent}
