@@ -4,8 +4,11 @@ from io import StringIO
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django_redis import get_redis_connection
 
+from notes.counters import leaderboard_key, note_view_record, view_count_key
 from tests.factories import NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
@@ -63,3 +66,21 @@ def test_sessions_of_deleted_members_are_found_and_removed(client, bob, sessions
 
     assert not Session.objects.filter(session_key=session_key).exists()
     assert sessions_redis.get(f":1:django.contrib.sessions.cached_db{session_key}") is None
+
+
+def test_counters_and_leaderboard_entries_of_deleted_notes_are_found_and_removed(alice, mongo_db):
+    cache.clear()  # counters of other tests' notes would count too
+    kept, gone = NoteFactory(owner_id=alice.pk), NoteFactory(owner_id=alice.pk)
+    note_view_record(note_id=kept.pk)
+    note_view_record(note_id=gone.pk)
+    mongo_db["notes_note"].delete_one({"_id": gone.pk})
+    redis = get_redis_connection("default")
+
+    with pytest.raises(CommandError, match="2 problems found"):
+        check()
+    check("--fix")
+
+    assert redis.get(view_count_key(gone.pk)) is None
+    assert redis.get(view_count_key(kept.pk)) == b"1"
+    assert redis.zrange(leaderboard_key(), 0, -1) == [str(kept.pk).encode()]
+    assert "The stores agree." in check()

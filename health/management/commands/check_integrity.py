@@ -11,7 +11,8 @@ class Command(BaseCommand):
     help = """Check that the stores agree with each other, and repair them with --fix.
 
     Finds notes whose owner no longer exists (left when MongoDB was down during a member's
-    deletion) and live sessions of deleted members. Prints a summary and exits with status 1
+    deletion), live sessions of deleted members, and view counters and leaderboard entries
+    (Redis) of deleted notes. Prints a summary and exits with status 1
     when it finds any. --fix removes them; it is safe to run twice, and never removes a note
     whose owner exists.
     """
@@ -25,6 +26,8 @@ class Command(BaseCommand):
         report = integrity_check()
         self.stdout.write(f"orphan notes:   {report.orphan_notes} (of {len(report.orphan_owner_ids)} deleted members)")
         self.stdout.write(f"stale sessions: {len(report.stale_sessions)}")
+        leaderboard = sum(len(entries) for entries in report.stale_leaderboard_entries.values())
+        self.stdout.write(f"stale counters: {len(report.stale_counters)} view counts, {leaderboard} leaderboard entries")
         if not report.problems:
             self.stdout.write(self.style.SUCCESS("The stores agree."))
             return
