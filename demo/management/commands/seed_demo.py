@@ -1,24 +1,16 @@
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from config.command_arguments import whole_number
 from demo.services import demo_reset, demo_seed
 
 
-def count(text: str) -> int:
-    """Parse a count argument; argparse turns the error into a CommandError naming the option."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"expected zero or more, got {number}")
-    return number
+count = whole_number(minimum=0)
 
 
 class Command(BaseCommand):

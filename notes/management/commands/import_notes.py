@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import argparse
 import shutil
 import sys
 import tempfile
@@ -10,20 +9,13 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
+from config.command_arguments import whole_number
 from notes.transfer import CONFLICT_MODES, notes_import
 
 MAX_ERRORS_SHOWN = 100
 
 
-def batch_size(text: str) -> int:
-    """Parse --batch-size; argparse turns the error into a CommandError naming the option."""
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"expected at least 1, got {number}")
-    return number
+batch_size = whole_number(minimum=1)
 
 
 class Command(BaseCommand):
