@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from django.core.cache import caches
-from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "e2e"
@@ -27,17 +27,19 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 TIMEOUT_MS = 10_000
-PASSWORD = "Quartz-lantern-97"
 
 E2E = pytest.mark.django_db(transaction=True, databases=["default", "mongodb"])
 
 
-@pytest.fixture(scope="session")
-def playwright() -> Iterator[Playwright]:
-    """Start Playwright's driver, letting the ORM run on this thread alongside it.
+@pytest.fixture(scope="package")
+def playwright(django_db_setup) -> Iterator[Playwright]:
+    """Start Playwright's driver after the test databases exist, letting the ORM run beside it.
 
     The sync API keeps an asyncio loop registered on the main thread, so Django would refuse
-    every query from the test itself (SynchronousOnlyOperation) although none runs inside it.
+    every query from the tests themselves (SynchronousOnlyOperation) although none runs inside
+    that loop. Package scope stops the driver, and lifts the exemption, as soon as the browser
+    tests are done: pytest-django runs them among the transactional tests, before the tests
+    that use no database, which must not inherit either.
     """
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -51,9 +53,9 @@ def playwright() -> Iterator[Playwright]:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser(playwright: Playwright) -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium for all the browser tests."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's package (make browser, or apt-get install -y chromium)")
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
