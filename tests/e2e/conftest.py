@@ -1,4 +1,4 @@
-"""Browser fixtures: one headless Chromium per session, a fresh context per test, screenshots of failures.
+"""Browser fixtures: one headless Chromium for all browser tests, a fresh context per test, screenshots of failures.
 
 Playwright's own browser download does not reach these machines, so the tests drive Debian's
 `chromium` package (`apt-get install -y chromium`, the Makefile's `browser` target).
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -70,7 +70,7 @@ def _clean_cache() -> None:
 
 
 @pytest.fixture
-def new_page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator:
+def new_page(browser: Browser, live_server, request: pytest.FixtureRequest) -> Iterator[Callable[[], Page]]:
     """Open pages, each in a context of its own (its own cookies), against the live server."""
     contexts: list[BrowserContext] = []
     pages: list[Page] = []
@@ -90,7 +90,7 @@ def new_page(browser: Browser, live_server, request: pytest.FixtureRequest) -> I
 
 
 @pytest.fixture
-def page(new_page) -> Page:
+def page(new_page: Callable[[], Page]) -> Page:
     """A page in a fresh browser context: nobody logged in."""
     return new_page()
 
