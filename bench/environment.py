@@ -25,15 +25,11 @@ import redis
 from psycopg import sql
 
 from bench.memory import MIB, run_measured
+from stores import local_url
 
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var" / "bench"
 REDIS_DATABASE = 10
-DEFAULTS = {
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "MONGODB_URI": "mongodb://127.0.0.1:27017/polystore",
-    "POSTGRES_URL": "postgres://polystore:polystore@127.0.0.1:5432/polystore",
-}
 
 
 def say(message: str) -> None:
@@ -60,9 +56,6 @@ FULL = Dataset("full", users=10_000, notes_per_user=10)
 QUICK = Dataset("quick", users=500, notes_per_user=10)
 
 
-def _setting(name: str) -> str:
-    return os.environ.get(name) or DEFAULTS[name]
-
 
 def _with_path(url: str, path: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=path, query=""))
@@ -71,7 +64,7 @@ def _with_path(url: str, path: str) -> str:
 def bench_environment(dataset: Dataset, *, postgres: bool) -> dict[str, str]:
     """The environment gunicorn, manage.py and the in-process measurements all run with."""
     if postgres:
-        database_url = _with_path(_setting("POSTGRES_URL"), f"/{dataset.database_name}")
+        database_url = _with_path(local_url("POSTGRES_URL"), f"/{dataset.database_name}")
     else:
         database_url = f"sqlite:///{VAR / f'{dataset.name}.sqlite3'}"
     return {
@@ -82,8 +75,8 @@ def bench_environment(dataset: Dataset, *, postgres: bool) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database_url,
         # Notes point at members by id: each relational store gets its own notes.
-        "MONGODB_URI": _with_path(_setting("MONGODB_URI"), f"/{dataset.database_name}{'_pg' if postgres else ''}"),
-        "REDIS_URL": _with_path(_setting("REDIS_URL"), f"/{REDIS_DATABASE}"),
+        "MONGODB_URI": _with_path(local_url("MONGODB_URI"), f"/{dataset.database_name}{'_pg' if postgres else ''}"),
+        "REDIS_URL": _with_path(local_url("REDIS_URL"), f"/{REDIS_DATABASE}"),
         "PYTHONUNBUFFERED": "1",
     }
 
@@ -97,7 +90,7 @@ def stores_up(*, postgres: bool) -> None:
 def create_postgres_database(database_url: str) -> None:
     """Create the benchmark's PostgreSQL database when it does not exist (the role may CREATEDB)."""
     name = dj_database_url.parse(database_url)["NAME"]
-    with psycopg.connect(_setting("POSTGRES_URL"), autocommit=True, connect_timeout=5) as connection:
+    with psycopg.connect(local_url("POSTGRES_URL"), autocommit=True, connect_timeout=5) as connection:
         if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
             say(f"created PostgreSQL database {name}")

@@ -25,6 +25,7 @@ from bench.environment import say
 from bench.figures import median, time_once, timed_repeats
 from demo.services import DEMO_PASSWORD, _member, demo_seed
 from notes.models import ChecklistItem, Note
+from notes.transfer import notes_collection
 from users.models import User
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -74,12 +75,6 @@ class Comparison:
     def share(self) -> float:
         """Subject throughput as a share of the baseline's (baseline time over subject time)."""
         return self.baseline_time / self.subject_time
-
-
-def notes_collection():
-    connection = connections["mongodb"]
-    connection.ensure_connection()
-    return connection.connection[connection.settings_dict["NAME"]][Note._meta.db_table]
 
 
 def side_by_side(

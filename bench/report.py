@@ -92,43 +92,26 @@ def target_checks(run: Run) -> list[Check]:
     for result in run.pages.values():
         if not result.measured:
             continue
+        spread, label, reason = None, f"{result.scenario.title}: p99 / p50", ""
         if result.sequential:
-            checks.append(
-                Check(
-                    f"{result.scenario.title}: p99 / p50",
-                    "p99 ≤ 4× p50 at 16 connections",
-                    "at most",
-                    P99_OVER_P50_TARGET,
-                    None,
-                    "–",
-                    reason="too slow to load; timed one request per round",
-                )
-            )
+            reason = "too slow to load; timed one request per round"
         elif result.p50 > 0:
             spread = result.p99 / result.p50
-            at = "" if result.connections == run.load.connections else f" (at {result.connections} connections)"
-            checks.append(
-                Check(
-                    f"{result.scenario.title}: p99 / p50{at}",
-                    "p99 ≤ 4× p50 at 16 connections",
-                    "at most",
-                    P99_OVER_P50_TARGET,
-                    spread,
-                    format_factor(spread),
-                )
-            )
+            if result.connections != run.load.connections:
+                label += f" (at {result.connections} connections)"
         else:
-            checks.append(
-                Check(
-                    f"{result.scenario.title}: p99 / p50",
-                    "p99 ≤ 4× p50 at 16 connections",
-                    "at most",
-                    P99_OVER_P50_TARGET,
-                    None,
-                    "–",
-                    reason="no request completed",
-                )
+            reason = "no request completed"
+        checks.append(
+            Check(
+                label,
+                "p99 ≤ 4× p50 at 16 connections",
+                "at most",
+                P99_OVER_P50_TARGET,
+                spread,
+                "–" if spread is None else format_factor(spread),
+                reason=reason,
             )
+        )
     checks.append(
         Check(
             "Cached anonymous page, share of the floor",

@@ -37,11 +37,8 @@ def relational_statistics() -> dict[str, Any]:
 
 
 def document_statistics() -> dict[str, Any]:
-    connection = connections["mongodb"]
     try:
-        connection.ensure_connection()
-        database = connection.connection[connection.settings_dict["NAME"]]
-        stats = database.command("dbStats")
+        stats = connections["mongodb"].database.command("dbStats")
         return {
             "kind": "mongodb",
             "notes": Note.objects.count(),

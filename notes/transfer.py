@@ -32,9 +32,7 @@ OPTIONAL = {"body": (str, ""), "tags": (list, list), "checklist": (list, list), 
 
 def notes_collection():
     """Return the raw pymongo collection holding the notes."""
-    connection = connections[router.db_for_write(Note)]
-    connection.ensure_connection()
-    return connection.connection[connection.settings_dict["NAME"]][Note._meta.db_table]
+    return connections[router.db_for_write(Note)].database[Note._meta.db_table]
 
 
 def notes_export(

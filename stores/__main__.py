@@ -24,23 +24,17 @@ import redis
 from pymongo import MongoClient
 from pymongo.uri_parser import parse_uri
 
+from stores import local_url
+
 ROOT = Path(__file__).resolve().parent.parent
 VAR = ROOT / "var"
 RUN = VAR / "run"
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-DEFAULTS = {
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "MONGODB_URI": "mongodb://127.0.0.1:27017/polystore",
-    "POSTGRES_URL": "postgres://polystore:polystore@127.0.0.1:5432/polystore",
-}
 
 
 def say(message: str) -> None:
     print(f"stores: {message}", file=sys.stderr, flush=True)
 
-
-def setting(name: str) -> str:
-    return os.environ.get(name) or DEFAULTS[name]
 
 
 def run(*command: str, **kwargs) -> subprocess.CompletedProcess:
@@ -84,7 +78,7 @@ def redis_answers(url: str) -> bool:
 
 
 def redis_up() -> None:
-    url = setting("REDIS_URL")
+    url = local_url("REDIS_URL")
     parts = urlsplit(url)
     if redis_answers(url):
         say(f"redis already answers at {parts.hostname}:{parts.port or 6379}")
@@ -128,7 +122,7 @@ def mongo_java_server_jar() -> str:
 
 
 def mongodb_up() -> None:
-    uri = setting("MONGODB_URI")
+    uri = local_url("MONGODB_URI")
     host, port = parse_uri(uri)["nodelist"][0]
     if mongodb_answers(uri):
         say(f"MongoDB-wire server already answers at {host}:{port}")
@@ -231,7 +225,7 @@ def main() -> None:
     if database_url.startswith(("postgres://", "postgresql://")):
         postgres_up(database_url)
     if args.with_postgres:
-        postgres_up(setting("POSTGRES_URL"))
+        postgres_up(local_url("POSTGRES_URL"))
 
 
 if __name__ == "__main__":

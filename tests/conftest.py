@@ -45,9 +45,7 @@ def staff(db):
 @pytest.fixture
 def mongo_db():
     """The raw pymongo Database behind the `mongodb` alias (the test database)."""
-    connection = connections["mongodb"]
-    connection.ensure_connection()
-    return connection.connection[connection.settings_dict["NAME"]]
+    return connections["mongodb"].database
 
 
 @pytest.fixture
