@@ -8,10 +8,17 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import dataclass
 
+from bson import ObjectId
+from bson.errors import InvalidId
 from django.utils import timezone
 from django_redis import get_redis_connection
+from pymongo import UpdateOne
+from pymongo.errors import BulkWriteError, PyMongoError
 from redis.exceptions import RedisError
+
+from notes.transfer import batches, notes_collection
 
 logger = logging.getLogger(__name__)
 
@@ -20,8 +27,12 @@ RECENTLY_VIEWED_LIMIT = 10
 LEADERBOARD_TTL = int(datetime.timedelta(days=14).total_seconds())
 
 
+VIEW_COUNT_PREFIX = "notes:views:"
+FOLD_BATCH_SIZE = 500
+
+
 def view_count_key(note_id: object) -> str:
-    return f"notes:views:{note_id}"
+    return f"{VIEW_COUNT_PREFIX}{note_id}"
 
 
 def leaderboard_key(day: datetime.date | None = None) -> str:
@@ -86,3 +97,78 @@ def recently_viewed(*, user_id: int) -> list[str] | None:
         logger.warning("Could not read member %s's recently viewed notes: %s", user_id, error)
         return None
     return [member.decode() for member in members]
+
+
+@dataclass
+class FoldResult:
+    notes: int = 0  # notes whose document received their views
+    views: int = 0  # views added to those documents
+    gone: int = 0  # counters of notes that no longer exist, dropped
+
+
+class FoldInterrupted(Exception):
+    """The document store failed mid-fold; the views not yet written were put back in Redis."""
+
+    def __init__(self, result: FoldResult, put_back: int, error: Exception) -> None:
+        super().__init__(f"{error} ({put_back} views put back in Redis)")
+        self.result, self.put_back = result, put_back
+
+
+def view_counts_fold(*, dry_run: bool = False, batch_size: int = FOLD_BATCH_SIZE) -> FoldResult:
+    """Move each note's views counted in Redis into its document's `view_count`.
+
+    Each counter is taken with GETDEL (views counted meanwhile start a new counter, never lost)
+    and added with `$inc`, a batch at a time. If MongoDB fails, the batch's unwritten views are
+    put back with INCRBY and FoldInterrupted is raised (a connection lost mid-batch puts the
+    whole batch back: views may then count twice, never vanish). `dry_run` changes nothing.
+    """
+    redis, collection, result = _redis(), notes_collection(), FoldResult()
+    for keys in batches(redis.scan_iter(match=f"{VIEW_COUNT_PREFIX}*", count=batch_size), batch_size):
+        counts = _counts_taken(redis, keys, dry_run=dry_run)
+        if dry_run:
+            existing = collection.count_documents({"_id": {"$in": list(counts)}})
+            result.notes, result.views = result.notes + existing, result.views + sum(counts.values())
+            result.gone += len(counts) - existing
+            continue
+        updates = [UpdateOne({"_id": note_id}, {"$inc": {"view_count": views}}) for note_id, views in counts.items()]
+        try:
+            written = collection.bulk_write(updates, ordered=True).matched_count if updates else 0
+        except PyMongoError as error:
+            unwritten = list(counts.items())[_first_unwritten(error) :]
+            raise FoldInterrupted(result, _put_back(redis, unwritten), error) from error
+        result.notes += written
+        result.views += sum(counts.values())
+        result.gone += len(counts) - written
+    return result
+
+
+def _counts_taken(redis, keys: list[bytes], *, dry_run: bool) -> dict[ObjectId, int]:
+    """Read (dry run) or take (GETDEL) the counters; drop keys that name no ObjectId."""
+    with redis.pipeline(transaction=False) as pipe:
+        for key in keys:
+            (pipe.get if dry_run else pipe.getdel)(key)
+        values = pipe.execute()
+    counts = {}
+    for key, value in zip(keys, values, strict=True):
+        try:
+            note_id = ObjectId(key.decode().removeprefix(VIEW_COUNT_PREFIX))
+        except InvalidId:
+            continue
+        if value is not None and int(value) > 0:
+            counts[note_id] = int(value)
+    return counts
+
+
+def _first_unwritten(error: PyMongoError) -> int:
+    """An ordered bulk write applies every update before its first error; anything else may have applied none."""
+    if isinstance(error, BulkWriteError) and error.details.get("writeErrors"):
+        return error.details["writeErrors"][0]["index"]
+    return 0
+
+
+def _put_back(redis, counts: list[tuple[ObjectId, int]]) -> int:
+    with redis.pipeline(transaction=False) as pipe:
+        for note_id, views in counts:
+            pipe.incrby(view_count_key(note_id), views)
+        pipe.execute()
+    return sum(views for _, views in counts)

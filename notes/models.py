@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator, validate_slug
 from django.db import models
@@ -37,7 +39,9 @@ def validate_attribute_keys(value: object) -> None:
             raise ValidationError("Attribute names have at most %(max)d characters.", code="attribute_key_length",
                                   params={"max": MAX_ATTRIBUTE_NAME_LENGTH})  # fmt: skip
         if not isinstance(item, str):
-            raise ValidationError("Attribute %(key)r must have a text value.", code="attribute_value", params={"key": key})
+            raise ValidationError(
+                "Attribute %(key)r must have a text value.", code="attribute_value", params={"key": key}
+            )
         if len(item) > MAX_ATTRIBUTE_VALUE_LENGTH:
             raise ValidationError("Attribute %(key)r has more than %(max)d characters.", code="attribute_value_length",
                                   params={"key": key, "max": MAX_ATTRIBUTE_VALUE_LENGTH})  # fmt: skip
@@ -111,6 +115,8 @@ class Note(models.Model):
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE, db_index=True)
     pinned = models.BooleanField(default=False)
     revisions = EmbeddedModelArrayField(Revision, default=list, blank=True, editable=False)
+    # Written only by fold_view_counts ($inc); the views since the last fold are counted in Redis.
+    view_count = models.PositiveIntegerField(default=0, editable=False, help_text="Views folded in from Redis.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -121,6 +127,12 @@ class Note(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Save; an update never writes `view_count`, which a fold may have raised since this note was read."""
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = EDITABLE_FIELDS
+        super().save(*args, **kwargs)
 
     @property
     def is_public(self) -> bool:
@@ -154,3 +166,9 @@ class Note(models.Model):
         """Keep `title` and `body`, the version saved at `updated_at`, as the newest revision."""
         earlier = Revision(title=title, body=body, saved_at=self.updated_at)
         self.revisions = [earlier, *self.revisions][:MAX_REVISIONS]
+
+
+# Every stored field but the primary key and the folded view count: what saving an edit writes.
+EDITABLE_FIELDS = [
+    field.name for field in Note._meta.concrete_fields if not field.primary_key and field.name != "view_count"
+]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError
+
 from notes.models import ChecklistItem, Note
 
 
@@ -54,7 +57,12 @@ def note_update(
     note.checklist = checklist
     note.attributes = attributes
     note.full_clean()
-    note.save()
+    try:
+        note.save()
+    except DatabaseError:
+        if Note.objects.filter(pk=note.pk).exists():
+            raise
+        raise ValidationError("This note was deleted while you were editing it.", code="deleted") from None
     return note
 
 

@@ -27,7 +27,7 @@ CONFLICT_MODES = ("fail", "skip", "replace")
 REQUIRED = {"_id": ObjectId, "owner_id": int, "title": str, "created_at": datetime.datetime,
             "updated_at": datetime.datetime}  # fmt: skip
 OPTIONAL = {"body": (str, ""), "tags": (list, list), "checklist": (list, list), "attributes": (dict, dict),
-            "visibility": (str, Note.Visibility.PRIVATE), "pinned": (bool, False), "revisions": (list, list)}  # fmt: skip
+            "visibility": (str, Note.Visibility.PRIVATE), "pinned": (bool, False), "revisions": (list, list), "view_count": (int, 0)}  # fmt: skip
 
 
 def notes_collection():
@@ -75,6 +75,11 @@ def _type_name(kind: type) -> str:
             list: "list", dict: "object", bool: "boolean"}[kind]  # fmt: skip
 
 
+def _is_a(value: Any, kind: type) -> bool:
+    """isinstance(), except that JSON's true and false are not integers."""
+    return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
+
+
 def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]]:
     """Check one parsed line; return the document to store (defaults filled in) and its problems."""
     if not isinstance(document, dict):
@@ -86,13 +91,13 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
     for name, kind in REQUIRED.items():
         if name not in document:
             problems.append(f"missing field {name!r}")
-        elif not isinstance(document[name], kind) or (kind is int and isinstance(document[name], bool)):
+        elif not _is_a(document[name], kind):
             problems.append(f"{name!r} must be {_type_name(kind)}")
     stored = dict(document)
     for name, (kind, default) in OPTIONAL.items():
         if name not in document:
             stored[name] = default() if callable(default) else default
-        elif not isinstance(document[name], kind):
+        elif not _is_a(document[name], kind):
             problems.append(f"{name!r} must be {_type_name(kind)}")
     if problems:
         return None, problems
@@ -103,6 +108,7 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
         id=stored["_id"], owner_id=stored["owner_id"], title=stored["title"], body=stored["body"],
         tags=stored["tags"], attributes=stored["attributes"], visibility=stored["visibility"],
         pinned=stored["pinned"], created_at=stored["created_at"], updated_at=stored["updated_at"],
+        view_count=stored["view_count"],
         checklist=[ChecklistItem(**item) for item in stored["checklist"]],
         revisions=[Revision(**revision) for revision in stored["revisions"]],
     )  # fmt: skip
@@ -144,7 +150,8 @@ def _parsed_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | 
         yield number, stored, problems
 
 
-def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    """Yield the items in lists of `size` (the last may be shorter)."""
     batch = []
     for item in items:
         batch.append(item)
@@ -173,7 +180,7 @@ def notes_import(
     result = ImportResult()
     seen_ids: dict[ObjectId, int] = {}
     known_owners: set[int] = set()
-    for batch in _batches(_parsed_lines(open_lines()), batch_size):
+    for batch in batches(_parsed_lines(open_lines()), batch_size):
         owners = {stored["owner_id"] for _, stored, _ in batch if stored} - known_owners
         known_owners |= set(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
         ids = [stored["_id"] for _, stored, _ in batch if stored]
@@ -196,7 +203,7 @@ def notes_import(
                 on_note(1)
     if result.errors or dry_run:
         return result
-    for batch in _batches((stored for _, stored, _ in _parsed_lines(open_lines())), batch_size):
+    for batch in batches((stored for _, stored, _ in _parsed_lines(open_lines())), batch_size):
         existing = {row["_id"] for row in collection.find({"_id": {"$in": [d["_id"] for d in batch]}}, {"_id": 1})}
         new = [document for document in batch if document["_id"] not in existing]
         if new:

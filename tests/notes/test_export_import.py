@@ -106,6 +106,8 @@ def test_export_to_an_unwritable_path_names_it(tmp_path):
         ({"title": ...}, "missing field 'title'"),
         ({"owner_id": "1"}, "'owner_id' must be integer"),
         ({"pinned": "yes"}, "'pinned' must be boolean"),
+        ({"view_count": True}, "'view_count' must be integer"),
+        ({"view_count": -1}, "view_count"),
         ({"colour": "red"}, "unknown fields: colour"),
     ],
 )

@@ -188,6 +188,35 @@ def test_migrate_creates_collections_plain_compound_and_unique_indexes(mongo_db)
     assert "notes_label" not in mongo_db.list_collection_names()
 
 
+@isolate_apps("notes")
+def test_migrate_adding_a_field_stores_its_default_in_existing_documents(mongo_db):
+    class Label(models.Model):
+        name = models.CharField(max_length=50)
+
+        class Meta:
+            app_label = "notes"
+
+    connection = connections["mongodb"]
+    with connection.schema_editor() as editor:
+        editor.create_model(Label)
+    try:
+        mongo_db["notes_label"].insert_many([{"name": "first"}, {"name": "$second"}])
+        rank = models.IntegerField(default=3)
+        rank.set_attributes_from_name("rank")
+        note = models.CharField(max_length=10, default="$literal")
+        note.set_attributes_from_name("note")
+        with connection.schema_editor() as editor:
+            editor.add_field(Label, rank)
+            editor.add_field(Label, note)
+
+        documents = mongo_db["notes_label"].find({}, {"_id": False}).sort("name")
+        assert list(documents) == [{"name": "$second", "rank": 3, "note": "$literal"},
+                                   {"name": "first", "rank": 3, "note": "$literal"}]  # fmt: skip
+    finally:
+        with connection.schema_editor() as editor:
+            editor.delete_model(Label)
+
+
 def test_admin_changelist_with_search(client, staff, three_notes):
     client.force_login(staff)
 

@@ -31,7 +31,7 @@ def test_a_note_written_and_edited_through_the_pages_is_one_document_with_arrays
     assert len(documents) == 1
     document = documents[0]
     assert set(document) == {"_id", "owner_id", "title", "body", "tags", "checklist", "attributes", "visibility",
-                             "pinned", "revisions", "created_at", "updated_at"}  # fmt: skip
+                             "pinned", "revisions", "created_at", "updated_at", "view_count"}  # fmt: skip
     assert document["tags"] == ["travel", "summer"]
     assert document["checklist"] == [{"text": "passport", "done": True}, {"text": "charger", "done": True}]
     assert document["attributes"] == {"destination": "Lisbon", "nights": "4"}
