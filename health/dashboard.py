@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import DatabaseError
 from pymongo.errors import PyMongoError
 
+from config.page_cache import MEMBERS, NOTES, versioned_key
 from notes.counters import most_viewed_this_week, recently_viewed
 from notes.models import Note
 from notes.permissions import Visitor, notes_readable_by
@@ -18,8 +19,9 @@ STORE_COUNTS_TTL = 60
 
 
 def store_counts() -> dict[str, int] | None:
-    """Return members, notes and public notes, cached for a minute; None when a store fails."""
-    counts = cache.get(STORE_COUNTS_KEY)
+    """Return members, notes and public notes, cached until a write or a minute; None when a store fails."""
+    key = versioned_key(STORE_COUNTS_KEY, [NOTES, MEMBERS])
+    counts = cache.get(key)
     if counts is None:
         try:
             counts = {
@@ -29,7 +31,7 @@ def store_counts() -> dict[str, int] | None:
             }
         except (DatabaseError, PyMongoError):
             return None
-        cache.set(STORE_COUNTS_KEY, counts, STORE_COUNTS_TTL)
+        cache.set(key, counts, STORE_COUNTS_TTL)
     return counts
 
 

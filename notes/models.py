@@ -8,6 +8,8 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
 from django_mongodb_backend.models import EmbeddedModel
 
+from config.page_cache import NOTES, member_topic, topics_changed
+
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 MAX_CHECKLIST_ITEMS = 100
@@ -93,6 +95,12 @@ class NoteQuerySet(models.QuerySet):
     def newest_first(self) -> NoteQuerySet:
         return self.order_by("-updated_at", "-pk")
 
+    def delete(self) -> tuple[int, dict[str, int]]:
+        """Delete the notes and drop the cached pages listing notes (callers drop their owners' profiles)."""
+        deleted = super().delete()
+        topics_changed(NOTES)
+        return deleted
+
 
 class Note(models.Model):
     """A note: one MongoDB document carrying its tags, checklist, attributes and revisions."""
@@ -129,10 +137,19 @@ class Note(models.Model):
         return self.title
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        """Save; an update never writes `view_count`, which a fold may have raised since this note was read."""
+        """Save, and drop the cached pages showing notes.
+
+        An update never writes `view_count`: a fold may have raised it since this note was read.
+        """
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = EDITABLE_FIELDS
         super().save(*args, **kwargs)
+        topics_changed(NOTES, member_topic(self.owner_id))
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        deleted = super().delete(*args, **kwargs)
+        topics_changed(NOTES, member_topic(self.owner_id))
+        return deleted
 
     @property
     def is_public(self) -> bool:

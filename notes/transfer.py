@@ -18,6 +18,7 @@ from bson.json_util import RELAXED_JSON_OPTIONS, JSONMode, JSONOptions
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
+from config.page_cache import NOTES, member_topic, topics_changed
 from notes.models import ChecklistItem, Note, Revision
 from users.models import User
 
@@ -203,8 +204,10 @@ def notes_import(
                 on_note(1)
     if result.errors or dry_run:
         return result
+    owner_ids: set[int] = set()
     for batch in batches((stored for _, stored, _ in _parsed_lines(open_lines())), batch_size):
         existing = {row["_id"] for row in collection.find({"_id": {"$in": [d["_id"] for d in batch]}}, {"_id": 1})}
+        owner_ids.update(document["owner_id"] for document in batch)
         new = [document for document in batch if document["_id"] not in existing]
         if new:
             collection.insert_many(new, ordered=True)
@@ -218,4 +221,5 @@ def notes_import(
             else:
                 result.skipped += 1
     result.written = True
+    topics_changed(NOTES, *map(member_topic, owner_ids))
     return result

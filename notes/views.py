@@ -13,6 +13,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
+from config.page_cache import MEMBERS, NOTES, AnonymousPageCacheMixin
 from notes.counters import note_view_record
 from notes.forms import NoteForm
 from notes.models import MAX_REVISIONS, Note, NoteQuerySet
@@ -62,12 +63,15 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
         return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), **kwargs)
 
 
-class PublicNoteListView(NoteFilterMixin, ListView):
+class PublicNoteListView(AnonymousPageCacheMixin, NoteFilterMixin, ListView):
     """Everyone's public notes, newest first, with their owners' names."""
 
     template_name = "notes/note_list.html"
     context_object_name = "notes"
     paginate_by = NOTES_PER_PAGE
+
+    def page_topics(self) -> list[str]:
+        return [NOTES, MEMBERS]
 
     def get_queryset(self) -> NoteQuerySet:
         return self.filter_notes(Note.objects.public()).newest_first()

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connections
 
 from tests.factories import UserFactory
@@ -23,6 +24,12 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Start each test with an empty `default` cache: no page, name or counter left by an earlier test."""
+    cache.clear()
 
 
 @pytest.fixture

@@ -22,15 +22,14 @@ class MemberManager(UserManager):
         except self.model.DoesNotExist:
             return self.get(email__iexact=username)
 
-    def directory(self, query: str = "") -> models.QuerySet[User]:
-        """Active members whose username, display name or email contains `query` (any case), by username."""
+    def directory(self, query: str = "", *, by_email: bool = False) -> models.QuerySet[User]:
+        """Active members whose username or display name (or email, `by_email`) contains `query`, by username."""
         members = self.filter(is_active=True)
         if query:
-            members = members.filter(
-                models.Q(username__icontains=query)
-                | models.Q(display_name__icontains=query)
-                | models.Q(email__icontains=query)
-            )
+            matches = models.Q(username__icontains=query) | models.Q(display_name__icontains=query)
+            if by_email:
+                matches |= models.Q(email__icontains=query)
+            members = members.filter(matches)
         return members.order_by("username", "pk")
 
 

@@ -15,6 +15,7 @@ from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
+from config.page_cache import MEMBERS, AnonymousPageCacheMixin, member_topic
 from notes.models import Note
 from users.forms import LoginForm, ProfileForm, SignUpForm
 from users.models import User
@@ -95,13 +96,18 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "users/password_reset_complete.html"
 
 
-class DirectoryView(LoginRequiredMixin, ListView):
+class DirectoryView(AnonymousPageCacheMixin, ListView):
+    """Active members by username; anyone may browse, members may also search by email."""
+
     template_name = "users/directory.html"
     context_object_name = "members"
     paginate_by = DIRECTORY_PAGE_SIZE
 
+    def page_topics(self) -> list[str]:
+        return [MEMBERS]
+
     def get_queryset(self) -> QuerySet[User]:
-        return User.objects.directory(self.search_query())
+        return User.objects.directory(self.search_query(), by_email=self.request.user.is_authenticated)
 
     def search_query(self) -> str:
         return self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
@@ -110,9 +116,12 @@ class DirectoryView(LoginRequiredMixin, ListView):
         return super().get_context_data(query=self.search_query(), **kwargs)
 
 
-class ProfileView(DetailView):
+class ProfileView(AnonymousPageCacheMixin, DetailView):
     template_name = "users/profile.html"
     context_object_name = "member"
+
+    def page_topics(self) -> list[str]:
+        return [member_topic(self.kwargs["pk"])]
 
     def get_queryset(self) -> QuerySet[User]:
         """Deactivated members are hidden from everyone but staff."""

@@ -4,7 +4,6 @@ from io import StringIO
 
 import pytest
 from django.contrib.sessions.models import Session
-from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django_redis import get_redis_connection
 
@@ -12,12 +11,6 @@ from notes.counters import leaderboard_key, note_view_record, view_count_key
 from tests.factories import NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
-
-
-@pytest.fixture(autouse=True)
-def _no_counters_of_other_tests():
-    """Other tests' view counters point at notes that are gone by now: start from none."""
-    cache.clear()
 
 
 def check(*args: str) -> str:

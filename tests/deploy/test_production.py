@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import redis
 from pymongo import MongoClient
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -178,6 +179,7 @@ def test_gunicorn_refuses_to_start_without_a_secret_in_one_line(tmp_path):
 def test_notes_pages_answer_a_styled_503_and_member_pages_keep_working_when_mongodb_is_down(tmp_path):
     """The whole app, started with its MongoDB URI pointing at a closed port."""
     env = production_env(tmp_path, MONGODB_URI=f"mongodb://127.0.0.1:{free_port()}/polystore")
+    redis.Redis.from_url(env["REDIS_URL"]).flushdb()  # no copy of the page cached by the tests above
     assert manage(env, "migrate", "--noinput").returncode == 0
     probe = """
 from django.test import Client

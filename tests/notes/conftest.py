@@ -1,9 +1,8 @@
-"""Notes fixtures: logged-in clients for each persona and an empty cache."""
+"""Notes fixtures: logged-in clients for each persona."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 
@@ -30,8 +29,3 @@ def staff_client(staff) -> Client:
     """A staff member, logged in."""
     return _client_for(staff)
 
-
-@pytest.fixture
-def empty_cache():
-    """Start with no cached member names, so relational lookups show in query counts."""
-    cache.clear()

@@ -59,7 +59,6 @@ def test_changelist_filters_on_pinned(staff_client):
     assert [note.title for note in response.context["cl"].result_list] == ["Pinned"]
 
 
-@pytest.mark.usefixtures("empty_cache")
 @pytest.mark.parametrize("notes_on_page", [1, 20])
 def test_changelist_costs_the_same_queries_for_one_note_or_twenty(staff_client, django_assert_num_queries,
                                                                   notes_on_page):  # fmt: skip

@@ -163,7 +163,6 @@ def test_public_notes_filter_by_tag_and_search(client, alice, bob):
 # ----------------------------------------------------------------------------- query counts
 
 
-@pytest.mark.usefixtures("empty_cache")
 @pytest.mark.parametrize("notes_on_page", [1, 20])
 def test_public_notes_cost_the_same_queries_for_one_note_or_twenty(
     client, alice_client, django_assert_num_queries, notes_on_page
@@ -182,7 +181,6 @@ def test_public_notes_cost_the_same_queries_for_one_note_or_twenty(
     assert len(response.context["notes"]) == notes_on_page
 
 
-@pytest.mark.usefixtures("empty_cache")
 @pytest.mark.parametrize("notes_on_page", [1, 20])
 def test_my_notes_cost_the_same_queries_for_one_note_or_twenty(alice_client, alice, django_assert_num_queries,
                                                                notes_on_page):  # fmt: skip
@@ -195,7 +193,6 @@ def test_my_notes_cost_the_same_queries_for_one_note_or_twenty(alice_client, ali
     assert len(response.context["notes"]) == notes_on_page
 
 
-@pytest.mark.usefixtures("empty_cache")
 def test_a_note_page_costs_one_document_read_and_a_cached_name(client, alice, django_assert_num_queries):
     note = NoteFactory(owner_id=alice.pk, public=True)
     url = reverse("notes:detail", args=[note.pk])

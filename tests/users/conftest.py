@@ -1,20 +1,13 @@
-"""Members' fixtures: logged-in clients, and login throttling counters cleared between tests."""
+"""Members' fixtures: logged-in clients."""
 
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests.factories import UserFactory
 
 PASSWORD = "correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def _no_login_failures_counted():
-    """Throttling counts failures in the real Redis cache, which outlives a test: start from zero."""
-    cache.clear()
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""The member directory: members only, searchable, 25 a page in a stable order."""
+"""The member directory: open to everyone, searchable, 25 a page in a stable order."""
 
 from __future__ import annotations
 
@@ -16,11 +16,20 @@ def listed(response) -> list[str]:
     return [member.username for member in response.context["members"]]
 
 
-def test_anonymous_visitor_is_sent_to_log_in(client):
+def test_anonymous_visitors_see_the_directory_without_emails(client, bob):
     response = client.get(DIRECTORY)
 
-    assert response.status_code == 302
-    assert response["Location"] == f"{reverse('users:login')}?next={DIRECTORY}"
+    assert response.status_code == 200
+    assert "bob" in listed(response)
+    assert bob.email not in response.content.decode()
+
+
+def test_anonymous_visitors_cannot_search_by_email(client, alice_client):
+    UserFactory(username="ada_l", display_name="Ada", email="secret.address@example.org")
+
+    assert listed(client.get(DIRECTORY, {"q": "secret.address"})) == []
+    assert listed(client.get(DIRECTORY, {"q": "ada"})) == ["ada_l"]
+    assert listed(alice_client.get(DIRECTORY, {"q": "secret.address"})) == ["ada_l"]
 
 
 @pytest.mark.parametrize("persona", ["alice_client", "staff_client"])

@@ -1,17 +1,11 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 
 from tests.factories import UserFactory
 from users.names import member_names
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
 
 
 def test_names_resolve_in_one_query_then_from_redis(django_assert_num_queries):

@@ -1,0 +1,93 @@
+"""Whole pages kept in Redis for anonymous visitors, dropped by version keys when their data changes.
+
+A cached page names the topics it shows ("notes", "members", "member:<pk>"); its key holds each
+topic's current version, so a write that bumps a topic (topics_changed()) makes every page that
+shows it render afresh on the next visit, and the stale copies expire with PAGE_CACHE_SECONDS.
+Members who are logged in always get a fresh page, so nobody sees stale data after their own
+write. Only canonical URLs are cached (no query, or just `?page=<n>`), so junk queries cannot fill
+Redis. Redis being down means every visit renders afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.template.response import SimpleTemplateResponse
+
+NOTES = "notes"  # any note: the public list, the dashboard's counts
+MEMBERS = "members"  # any member: the directory, owner names on the public list
+
+
+def member_topic(member_id: int) -> str:
+    """One member's profile: their row and their notes."""
+    return f"member:{member_id}"
+
+
+def _version_key(topic: str) -> str:
+    return f"page-version:{topic}"
+
+
+def topics_changed(*topics: str) -> None:
+    """Give each topic a new version: pages showing it render afresh on their next visit."""
+    cache.set_many({_version_key(topic): uuid.uuid4().hex[:12] for topic in topics}, timeout=None)
+
+
+def versioned_key(prefix: str, topics: Iterable[str]) -> str:
+    """Return `prefix` with the current version of each topic, in one Redis round trip."""
+    keys = [_version_key(topic) for topic in topics]
+    versions = cache.get_many(keys)
+    return ":".join([prefix, *(versions.get(key, "0") for key in keys)])
+
+
+def _is_canonical(request: HttpRequest) -> bool:
+    """No query, or only `?page=<n>` as the pager writes it (ASCII digits, no leading zero)."""
+    if not request.GET:
+        return True
+    pages = request.GET.getlist("page")
+    if list(request.GET) != ["page"] or len(pages) != 1:
+        return False
+    return pages[0].isascii() and pages[0].isdigit() and not pages[0].startswith("0")
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """Cache GETs of canonical URLs by anonymous visitors with no message waiting to be shown."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and _is_canonical(request)
+        and not len(get_messages(request))
+    )
+
+
+class AnonymousPageCacheMixin:
+    """Serve anonymous visitors the page from Redis while the topics it shows are unchanged."""
+
+    request: HttpRequest
+
+    def page_topics(self) -> list[str]:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not is_cacheable(request):
+            return super().dispatch(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key = versioned_key(f"page:{path}", self.page_topics())
+        content = cache.get(key)
+        if content is not None:
+            return HttpResponse(content)
+        response = super().dispatch(request, *args, **kwargs)
+        if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
+
+            def keep(page: SimpleTemplateResponse) -> None:  # a callback's return value would replace the page
+                cache.set(key, page.content, settings.PAGE_CACHE_SECONDS)
+
+            response.add_post_render_callback(keep)
+        return response
