@@ -18,8 +18,10 @@ from typing import Any
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.core.cache import cache
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
+from django.utils.functional import cached_property
 
 NOTES = "notes"  # any note: the public list, the dashboard's counts
 MEMBERS = "members"  # any member: the directory, owner names on the public list
@@ -91,3 +93,28 @@ class AnonymousPageCacheMixin:
 
             response.add_post_render_callback(keep)
         return response
+
+
+class CountCachingPaginator(Paginator):
+    """A paginator that keeps its count in Redis until one of `topics` changes.
+
+    Counting can cost as much as the page itself (a collection scan on the stand-in), and a
+    list's count only changes when its topics do. `scope` names the list and its filters. Kept
+    for PAGE_CACHE_SECONDS at most, and not at all when that is 0.
+    """
+
+    def __init__(self, *args: Any, scope: str, topics: list[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.scope, self.topics = scope, topics
+
+    @cached_property
+    def count(self) -> int:
+        if settings.PAGE_CACHE_SECONDS <= 0:
+            return super().count
+        digest = hashlib.sha256(self.scope.encode()).hexdigest()[:32]
+        key = versioned_key(f"count:{digest}", self.topics)
+        count = cache.get(key)
+        if count is None:
+            count = super().count
+            cache.set(key, count, settings.PAGE_CACHE_SECONDS)
+        return count

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from faker import Faker
 
+from config.page_cache import MEMBERS, NOTES, topics_changed
 from notes.models import ChecklistItem, Note
 from users.models import User
 
@@ -70,7 +71,9 @@ def _notes_for(owner: User, count: int, fake: Faker, rng: random.Random) -> Iter
             title=fake.sentence(nb_words=rng.randint(2, 7)).rstrip("."),
             body="\n\n".join(fake.paragraphs(nb=rng.randint(1, 4))),
             tags=rng.sample(TAG_WORDS, rng.randint(0, 4)),
-            checklist=[ChecklistItem(text=fake.sentence(nb_words=4), done=rng.random() < 0.4) for _ in range(rng.randint(0, 4))],
+            checklist=[
+                ChecklistItem(text=fake.sentence(nb_words=4), done=rng.random() < 0.4) for _ in range(rng.randint(0, 4))
+            ],
             attributes={"mood": rng.choice(["calm", "busy", "curious"])} if rng.random() < 0.3 else {},
             visibility=rng.choice([Note.Visibility.PUBLIC, Note.Visibility.PRIVATE]),
             pinned=rng.random() < 0.1,
@@ -96,7 +99,9 @@ def demo_seed(
     fake = Faker()
     for start in range(1, users + 1, batch_size):
         numbers = range(start, min(start + batch_size, users + 1))
-        existing = set(User.objects.filter(username__in=[demo_username(n) for n in numbers]).values_list("username", flat=True))
+        existing = set(
+            User.objects.filter(username__in=[demo_username(n) for n in numbers]).values_list("username", flat=True)
+        )
         fresh = []
         for number in numbers:
             if demo_username(number) in existing:
@@ -116,4 +121,5 @@ def demo_seed(
         result.users_existing += len(existing)
         result.notes_created += len(notes)
         on_batch(len(numbers))
+    topics_changed(NOTES, MEMBERS)  # bulk_create() saves no model and sends no signal
     return result

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -13,7 +14,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
-from config.page_cache import MEMBERS, NOTES, AnonymousPageCacheMixin
+from config.page_cache import MEMBERS, NOTES, AnonymousPageCacheMixin, CountCachingPaginator, member_topic
 from notes.counters import note_view_record
 from notes.forms import NoteForm
 from notes.models import MAX_REVISIONS, Note, NoteQuerySet
@@ -38,6 +39,15 @@ class NoteFilterMixin:
     def tag(self) -> str:
         return self.request.GET.get("tag", "").strip().lower()[:MAX_SEARCH_LENGTH]
 
+    def count_scope(self) -> tuple[str, list[str]]:
+        """Name this list (without filters) and the topics its count depends on."""
+        raise NotImplementedError
+
+    def get_paginator(self, queryset: NoteQuerySet, per_page: int, **kwargs: Any) -> CountCachingPaginator:
+        name, topics = self.count_scope()
+        scope = json.dumps([name, self.tag, self.search])
+        return CountCachingPaginator(queryset, per_page, scope=scope, topics=topics, **kwargs)
+
     def filter_notes(self, notes: NoteQuerySet) -> NoteQuerySet:
         if self.tag:
             notes = notes.tagged(self.tag)
@@ -56,6 +66,9 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
     context_object_name = "notes"
     paginate_by = NOTES_PER_PAGE
 
+    def count_scope(self) -> tuple[str, list[str]]:
+        return f"notes-of:{self.request.user.pk}", [member_topic(self.request.user.pk)]
+
     def get_queryset(self) -> NoteQuerySet:
         return self.filter_notes(Note.objects.owned_by(self.request.user.pk)).pinned_first()
 
@@ -72,6 +85,9 @@ class PublicNoteListView(AnonymousPageCacheMixin, NoteFilterMixin, ListView):
 
     def page_topics(self) -> list[str]:
         return [NOTES, MEMBERS]
+
+    def count_scope(self) -> tuple[str, list[str]]:
+        return "public-notes", [NOTES]
 
     def get_queryset(self) -> NoteQuerySet:
         return self.filter_notes(Note.objects.public()).newest_first()

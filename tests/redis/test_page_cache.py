@@ -12,6 +12,7 @@ from django.db import connections
 from django.test import Client
 from django.urls import reverse
 
+from notes.models import Note
 from notes.services import note_create, note_delete, note_update
 from tests.factories import NoteFactory, UserFactory
 from tests.notes.posts import editor_form
@@ -223,8 +224,8 @@ def test_a_login_does_not_drop_the_directory(client, alice):
     assert cached_pages() == [key]
 
 
-def test_a_write_behind_the_apps_back_shows_to_anonymous_visitors_only_after_the_ttl(client, alice, mongo_db):
-    """What the TTL is for: a raw write bumps no version, so the cached copy stands until it expires."""
+def test_a_write_behind_the_apps_back_shows_only_after_the_ttl(client, alice, mongo_db):
+    """What the TTL is for: a raw write bumps no version, so the cached page and count stand until they expire."""
     client.get(PUBLIC_NOTES)
     note = NoteFactory.build(owner_id=alice.pk, public=True, title="Written raw")
     mongo_db["notes_note"].insert_one({"owner_id": alice.pk, "title": note.title, "body": "", "visibility": "public",
@@ -233,8 +234,7 @@ def test_a_write_behind_the_apps_back_shows_to_anonymous_visitors_only_after_the
                                        "updated_at": note.updated_at})  # fmt: skip
 
     assert "Written raw" not in client.get(PUBLIC_NOTES).content.decode()
-    assert "Written raw" in logged_in(alice).get(PUBLIC_NOTES).content.decode()
-    cache.delete_many(cached_pages())
+    cache.delete_many(cached_pages() + cache.keys("count:*"))  # what expiry does
     assert "Written raw" in client.get(PUBLIC_NOTES).content.decode()
 
 
@@ -272,3 +272,31 @@ def test_cached_pages_answer_while_redis_is_down_and_cache_again_once_it_is_back
     client.get(page)
     assert len(cached_pages()) == 1
     assert client.get(page).context is None
+
+
+def test_seeding_demo_members_drops_the_directory_and_public_list(client):
+    client.get(DIRECTORY), client.get(PUBLIC_NOTES)
+
+    call_command("seed_demo", "--users", "2", "--notes-per-user", "3", "--seed", "1", "--no-progress",
+                 stdout=io.StringIO())  # fmt: skip
+
+    assert "demo000002" in client.get(DIRECTORY).content.decode()
+    assert client.get(PUBLIC_NOTES).context["paginator"].count == Note.objects.public().count() > 0
+
+
+# ----------------------------------------------------------------------------- list counts
+
+
+def test_a_list_count_is_kept_until_a_note_changes(alice, django_assert_num_queries):
+    NoteFactory(owner_id=alice.pk, public=True)
+    member = logged_in(alice)
+    member.get(PUBLIC_NOTES), member.get(reverse("notes:list"))
+
+    for path in (PUBLIC_NOTES, reverse("notes:list")):
+        with django_assert_num_queries(1, connection=connections["mongodb"]):  # the page; the count is cached
+            assert member.get(path).context["paginator"].count == 1
+
+    NoteFactory(owner_id=alice.pk, public=True)
+    assert member.get(PUBLIC_NOTES).context["paginator"].count == 2
+    assert member.get(reverse("notes:list")).context["paginator"].count == 2
+    assert member.get(PUBLIC_NOTES, {"q": "nothing like it"}).context["paginator"].count == 0
