@@ -37,8 +37,13 @@ def _version_key(topic: str) -> str:
 
 
 def topics_changed(*topics: str) -> None:
-    """Give each topic a new version: pages showing it render afresh on their next visit."""
-    cache.set_many({_version_key(topic): uuid.uuid4().hex[:12] for topic in topics}, timeout=None)
+    """Give each topic a new version: pages showing it render afresh on their next visit.
+
+    A version outlives every copy filed under an older one (those last PAGE_CACHE_SECONDS, or a
+    minute, at most), so it may expire then: the topics of deleted members do not pile up.
+    """
+    timeout = 2 * max(settings.PAGE_CACHE_SECONDS, 60 * 60)
+    cache.set_many({_version_key(topic): uuid.uuid4().hex[:12] for topic in topics}, timeout=timeout)
 
 
 def versioned_key(prefix: str, topics: Iterable[str]) -> str:

@@ -300,3 +300,17 @@ def test_a_list_count_is_kept_until_a_note_changes(alice, django_assert_num_quer
     assert member.get(PUBLIC_NOTES).context["paginator"].count == 2
     assert member.get(reverse("notes:list")).context["paginator"].count == 2
     assert member.get(PUBLIC_NOTES, {"q": "nothing like it"}).context["paginator"].count == 0
+
+
+def test_versions_expire_after_every_copy_filed_under_them(alice, cache_redis, settings):
+    NoteFactory(owner_id=alice.pk)
+
+    keys = cache_redis.keys("*page-version:*")
+    ttls = [cache_redis.ttl(key) for key in keys]
+
+    assert sorted(key.decode().split("page-version:")[1] for key in keys) == [
+        "member:" + str(alice.pk),
+        "members",
+        "notes",
+    ]
+    assert all(max(settings.PAGE_CACHE_SECONDS, 60) < ttl <= 2 * max(settings.PAGE_CACHE_SECONDS, 3600) for ttl in ttls)
