@@ -1,4 +1,4 @@
-"""The live server serves the vendored stylesheets, and the pages stay usable without them."""
+"""The live server serves the vendored stylesheets and the icon, and the pages stay usable without the stylesheets."""
 
 from __future__ import annotations
 
@@ -48,3 +48,16 @@ def test_member_signs_up_and_writes_a_note_without_stylesheets(page: Page):
     expect(main(page)).to_contain_text("Still works")
     assert refused
     assert page.evaluate(PICO_FONT) == ""
+
+
+def test_every_file_a_page_asks_for_is_served_and_so_is_its_icon(page: Page):
+    answers: list[Response] = []
+    page.on("response", lambda answer: answers.append(answer))
+    page.goto("/")
+
+    icon = page.locator("link[rel=icon]").get_attribute("href")
+    icon_answer = page.request.get(icon)
+
+    assert [(answer.url, answer.status) for answer in answers if answer.status >= 400] == []
+    assert icon_answer.status == 200
+    assert icon_answer.headers["content-type"].startswith("image/svg+xml")
