@@ -14,7 +14,7 @@ POSTGRES_URL ?= postgres://polystore:polystore@127.0.0.1:5432/polystore
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 export POSTGRES_URL
 
-.PHONY: help install install-test services services-stop migrate static run test bench browser lint-deploy check
+.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint-deploy check
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -61,6 +61,9 @@ test: $(VENV)/.test static lint-deploy browser  ## Run the whole suite, on SQLit
 
 bench: $(VENV)/.test  ## Measure throughput and overheads; rewrites docs/benchmarks.md (~10 min).
 	$(PY) -m bench
+
+drills: $(VENV)/.test  ## Load, store outages under load, integrity across stores, on their own stores (docs/drills.md).
+	$(PY) -m bench.drills
 
 browser:  ## Install Debian's Chromium for the browser tests, if missing.
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
