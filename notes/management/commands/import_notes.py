@@ -1,9 +1,10 @@
 from __future__ import annotations
 
+import io
 import shutil
 import sys
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -16,6 +17,21 @@ MAX_ERRORS_SHOWN = 100
 
 
 batch_size = whole_number(minimum=1)
+
+
+def utf8_lines(lines: Iterable[str], *, source: str) -> Iterator[str]:
+    """Pass on lines read with errors="surrogateescape"; stop at the first one that was not UTF-8.
+
+    Strict decoding fails inside a read-ahead chunk, with a traceback that names neither the file
+    nor the line; escaped bytes come back as lone surrogates, which valid UTF-8 never decodes to.
+    """
+    for number, line in enumerate(lines, start=1):
+        try:
+            line.encode("utf-8")
+        except UnicodeEncodeError as error:
+            byte = len(line[: error.start].encode("utf-8", "surrogateescape")) + 1
+            raise CommandError(f"{source} is not UTF-8 text: line {number}, byte {byte} of the line.") from None
+        yield line
 
 
 class Command(BaseCommand):
@@ -42,9 +58,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["file"]
-        with tempfile.TemporaryFile("w+", encoding="utf-8") as spool:
+        with tempfile.TemporaryFile("w+", encoding="utf-8", errors="surrogateescape") as spool:
             if path == "-":
-                shutil.copyfileobj(options.get("stdin") or sys.stdin, spool)
+                stdin = options.get("stdin") or sys.stdin
+                if isinstance(stdin, io.TextIOWrapper):
+                    stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
+                shutil.copyfileobj(stdin, spool)
             else:
                 try:
                     open(path, encoding="utf-8").close()
@@ -54,10 +73,10 @@ class Command(BaseCommand):
             def open_lines() -> Iterator[str]:
                 if path == "-":
                     spool.seek(0)
-                    yield from spool
+                    yield from utf8_lines(spool, source="standard input")
                 else:
-                    with open(path, encoding="utf-8") as source:
-                        yield from source
+                    with open(path, encoding="utf-8", errors="surrogateescape") as source:
+                        yield from utf8_lines(source, source=path)
 
             show = not options["no_progress"] and sys.stderr.isatty()
             with tqdm(unit="line", disable=not show, file=sys.stderr) as bar:
