@@ -9,6 +9,7 @@ The shared stores on 6379, 27017 and 5432 are never touched.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
@@ -42,6 +43,8 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_arguments(argv)
+    # A SIGTERM (make interrupted, a CI timeout) unwinds like Ctrl-C, so the servers are stopped.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     drills = [drill for drill in DRILLS if drill in (args.only or DRILLS)]  # integrity sets Django up: last
     postgres_needed = not args.no_postgres and ("faults" in drills or args.postgres)
     started = time.monotonic()

@@ -63,6 +63,27 @@ def ensure_installed(*, postgres: bool) -> str:
     return mongo_java_server_jar()
 
 
+def remember(process: subprocess.Popen, pidfile: Path, mark: str) -> None:
+    """Note the server's pid, and a string its command line shows, for stop_leftover()."""
+    pidfile.write_text(f"{process.pid}\n{mark}\n")
+
+
+def stop_leftover(pidfile: Path) -> None:
+    """Stop a server that an interrupted earlier run left behind: only the pid it recorded, if still ours."""
+    if not pidfile.exists():
+        return
+    pid_text, _, mark = pidfile.read_text().partition("\n")
+    pidfile.unlink()
+    try:
+        command_line = Path(f"/proc/{int(pid_text)}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+    except (FileNotFoundError, ValueError):
+        return
+    if mark.strip() and mark.strip() in command_line:
+        say(f"stopping a server an earlier drill run left behind (pid {pid_text})")
+        os.kill(int(pid_text), signal.SIGTERM)
+        wait_until(lambda: not Path(f"/proc/{int(pid_text)}").exists(), f"pid {pid_text} to stop", timeout=30)
+
+
 def _stop_process(process: subprocess.Popen | None, timeout: float = 30.0) -> None:
     if process is None or process.poll() is not None:
         return
@@ -102,6 +123,7 @@ class DrillRedis:
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         log.close()
+        remember(self.process, VAR / "redis.pid", f"{HOST}:{self.port}")
         return wait_until(self.answers, f"redis-server on port {self.port}")
 
     def stop(self) -> None:
@@ -148,6 +170,7 @@ class DrillMongo:
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
         )  # fmt: skip
         log.close()
+        remember(self.process, VAR / "mongodb.pid", str(self.directory))
         return wait_until(self.answers, f"the MongoDB-wire server on port {self.port}")
 
     def stop(self) -> None:
@@ -195,6 +218,9 @@ class DrillPostgres:
             return False
 
     def _initialise(self) -> None:
+        if (self.data / "postmaster.pid").exists():  # left behind by an interrupted run
+            say("stopping the PostgreSQL cluster an earlier drill run left behind")
+            _as_postgres([str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"])
         fresh_directory(self.directory)
         if os.geteuid() == 0:
             shutil.chown(self.directory, "postgres", "postgres")
@@ -240,6 +266,9 @@ class DrillStores:
     @classmethod
     def start(cls, *, postgres: bool) -> DrillStores:
         jar = ensure_installed(postgres=postgres)
+        VAR.mkdir(parents=True, exist_ok=True)
+        stop_leftover(VAR / "redis.pid")
+        stop_leftover(VAR / "mongodb.pid")
         stores = cls(
             redis=DrillRedis(directory=fresh_directory(VAR / "redis")),
             mongo=DrillMongo(jar=jar, directory=fresh_directory(VAR / "mongodb")),

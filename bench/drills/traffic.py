@@ -253,7 +253,7 @@ class Prober(Visitor):
     def __init__(self, name: str, base_url: str, record: list[Outcome], paths: list[str], *,
                  interval: float, shared: Shared, login: tuple[str, str] | None = None) -> None:  # fmt: skip
         super().__init__(name, base_url, record)
-        self.paths, self.interval, self.shared, self.login = paths, interval, shared, login
+        self.paths, self.interval, self.shared, self.login = list(paths), interval, shared, login
         self.logged_in = False
 
     def log_in(self) -> bool:
@@ -263,6 +263,10 @@ class Prober(Visitor):
         username, password = self.login
         outcome, _ = self.post(LOGIN_PATH, page_form(body) | {"username": username, "password": password})
         self.logged_in = outcome.status == 302
+        if self.logged_in and not any(path.endswith("/edit/") for path in self.paths):
+            outcome, body = self.get("/users/")
+            if outcome.status == 200 and (own := MEMBER_LINK.search(body)):
+                self.paths.append(f"/users/{own.group(1)}/edit/")  # the staff member's own profile form
         return self.logged_in
 
     def run(self, stop: threading.Event) -> None:
