@@ -10,7 +10,7 @@ writes lost. gunicorn is never restarted; the drill checks that it did not have 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from bench.drills.client import Outcome
 from bench.drills.load import MEMBER_PAGES, ms, percentile, record_writes, session_still_valid, verify_writes
@@ -36,7 +36,6 @@ class Fault:
     back_at: float = 0.0
     recovered_at: float | None = None
     ends_at: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:

@@ -116,13 +116,11 @@ class Member(Visitor):
             self.look(outcome, "")
             return False
         self.logged_in = True
-        if self.member_id is None:
-            self.learn_own_notes()
         return True
 
     def learn_own_notes(self) -> None:
-        outcome, body = self.get("/notes/")
-        if outcome.status != 200:
+        outcome, body = self.visit("/notes/")
+        if outcome.status != 200 or not self.logged_in:
             return
         self.member_id = int(MEMBER_LINK.search(body).group(1))  # the header's link to our profile
         for note_id in NOTE_LINK.findall(body):
@@ -239,6 +237,9 @@ class Member(Visitor):
             if not self.logged_in and not self.log_in():
                 stop.wait(ERROR_PAUSE)
                 continue
+            if self.member_id is None:  # who we are, and our seeded notes: needed before any write
+                self.learn_own_notes()
+                continue
             if self.log_out_soon.is_set():
                 self.log_out_soon.clear()
                 self.log_out_and_back_in()
@@ -312,7 +313,7 @@ class Traffic:
         self.threads: list[threading.Thread] = []
 
     def log_everyone_in(self) -> None:
-        """Log every member in before the clock starts (a login is ~0.3 s of PBKDF2), four at a time."""
+        """Log every member in, and learn their notes, before the clock starts (a login is ~0.3 s of PBKDF2)."""
         pending, failed = list(self.members), []
         lock = threading.Lock()
 
@@ -324,6 +325,8 @@ class Traffic:
                     member = pending.pop()
                 if not any(member.log_in() for _ in range(5)):
                     failed.append(member.username)
+                    continue
+                member.learn_own_notes()
 
         threads = [threading.Thread(target=work) for _ in range(4)]
         for thread in threads:
