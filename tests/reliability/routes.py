@@ -1,0 +1,93 @@
+"""Every URL of the users and notes apps, read from their URLconfs, with a valid request for each."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from types import ModuleType
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.contrib.auth.tokens import default_token_generator
+from django.test import Client
+from django.urls import resolve, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+import notes.urls
+import users.urls
+from notes.models import Note
+from tests.factories import NoteFactory, UserFactory
+from tests.notes.posts import editor_form
+from users.models import User
+
+PASSWORD = "correct horse battery staple"  # UserFactory's
+NEW_PASSWORD = "An0ther-long-passphrase"
+URLCONFS = [users.urls, notes.urls]
+
+
+def routes(urlconf: ModuleType) -> list[tuple[str, list[str]]]:
+    """Each named URL of `urlconf` with the methods to try: GET always (405 is an answer too), POST if handled."""
+    found = []
+    for pattern in urlconf.urlpatterns:
+        view = pattern.callback.view_class
+        methods = ["GET"] + (["POST"] if hasattr(view, "post") else [])
+        found.append((f"{urlconf.app_name}:{pattern.name}", methods))
+    return found
+
+
+def post_url_names() -> list[str]:
+    return [name for urlconf in URLCONFS for name, methods in routes(urlconf) if "POST" in methods]
+
+
+@dataclass
+class World:
+    """Fresh people and a note for one request: its owner, another member, a staff superuser."""
+
+    owner: User
+    other: User
+    staff: User
+    note: Note
+
+    @classmethod
+    def create(cls, *, public: bool = False) -> World:
+        owner = UserFactory()
+        note = NoteFactory(owner_id=owner.pk, public=True) if public else NoteFactory(owner_id=owner.pk)
+        return cls(owner=owner, other=UserFactory(), staff=UserFactory(is_staff=True, is_superuser=True), note=note)
+
+    def client(self, persona: str, **options: Any) -> Client:
+        client = Client(**options)
+        if persona != "anonymous":
+            client.force_login(getattr(self, persona))
+        return client
+
+    def url(self, name: str) -> str:
+        """The URL `name` about this world's owner or note."""
+        if name.startswith("notes:") and name not in ("notes:list", "notes:public", "notes:create"):
+            return reverse(name, kwargs={"pk": self.note.pk})
+        if name in ("users:profile", "users:edit", "users:delete"):
+            return reverse(name, kwargs={"pk": self.owner.pk})
+        if name == "users:password_reset_confirm":
+            uidb64 = urlsafe_base64_encode(force_bytes(self.owner.pk))
+            return reverse(name, kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(self.owner)})
+        return reverse(name)
+
+    def post_data(self, name: str) -> dict[str, Any]:
+        """What a browser would send to `name` to succeed."""
+        return {
+            "users:signup": {"username": f"new-{self.owner.username}", "email": f"new-{self.owner.email}",
+                             "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+            "users:login": {"username": self.owner.username, "password": PASSWORD},
+            "users:password_change": {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
+                                      "new_password2": NEW_PASSWORD},
+            "users:password_reset": {"email": self.owner.email},
+            "users:password_reset_confirm": {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+            "users:edit": {"display_name": "Changed", "email": self.owner.email, "age": "", "bio": ""},
+            "notes:create": editor_form(title="Posted"),
+            "notes:edit": editor_form(title="Changed"),
+        }.get(name, {})  # fmt: skip
+
+
+def view_name(location: str) -> str:
+    """The namespaced name of the view a redirect points at (its query, such as ?next=, left out)."""
+    match = resolve(urlsplit(location).path)
+    return f"{match.namespace}:{match.url_name}"

@@ -1,0 +1,101 @@
+"""Who may open what: every users and notes URL, and the admin, for each persona, as one table.
+
+Each request is made in a fresh world (tests.reliability.routes.World): the owner of the note
+or account in the URL, another member, a staff superuser, or an anonymous visitor. On a URL
+about no one (the directory, sign-up, my notes) "owner" is simply a member. POSTs send what a
+browser would send to succeed. A cell is the status code, or "→ <view name>" for a redirect.
+A GET, or a POST that is refused, must leave every stored member row and note as it was.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.reliability.routes import URLCONFS, World, routes, view_name
+
+pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
+
+PERSONAS = ("anonymous", "owner", "other", "staff")
+LOGIN = "→ users:login"
+ADMIN_LOGIN = "→ admin:login"
+REFUSALS = {LOGIN, ADMIN_LOGIN, 403, 404, 405}
+
+# fmt: off
+MATRIX = [
+    # URL name (and what it points at)     method  anonymous                      owner                          other member                   staff
+    ("users:directory",                    "GET",  200,                           200,                           200,                           200),
+    ("users:signup",                       "GET",  200,                           "→ users:profile",             "→ users:profile",             "→ users:profile"),
+    ("users:signup",                       "POST", "→ users:profile",             "→ users:profile",             "→ users:profile",             "→ users:profile"),
+    ("users:login",                        "GET",  200,                           "→ notes:list",                "→ notes:list",                "→ notes:list"),
+    ("users:login",                        "POST", "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list"),
+    ("users:logout",                       "GET",  405,                           405,                           405,                           405),
+    ("users:logout",                       "POST", "→ health:home",               "→ health:home",               "→ health:home",               "→ health:home"),
+    ("users:password_change",              "GET",  LOGIN,                         200,                           200,                           200),
+    ("users:password_change",              "POST", LOGIN,                         "→ users:profile",             "→ users:profile",             "→ users:profile"),
+    ("users:password_reset",               "GET",  200,                           200,                           200,                           200),
+    ("users:password_reset",               "POST", "→ users:password_reset_done", "→ users:password_reset_done", "→ users:password_reset_done", "→ users:password_reset_done"),
+    ("users:password_reset_done",          "GET",  200,                           200,                           200,                           200),
+    # The owner's emailed link: whoever holds it may set the password (it moves on to set-password/).
+    ("users:password_reset_confirm",       "GET",  "→ users:password_reset_confirm", "→ users:password_reset_confirm", "→ users:password_reset_confirm", "→ users:password_reset_confirm"),
+    ("users:password_reset_confirm",       "POST", "→ users:password_reset_confirm", "→ users:password_reset_confirm", "→ users:password_reset_confirm", "→ users:password_reset_confirm"),
+    ("users:password_reset_complete",      "GET",  200,                           200,                           200,                           200),
+    ("users:profile",                      "GET",  200,                           200,                           200,                           200),
+    ("users:edit",                         "GET",  LOGIN,                         200,                           403,                           200),
+    ("users:edit",                         "POST", LOGIN,                         "→ users:profile",             403,                           "→ users:profile"),
+    ("users:delete",                       "GET",  LOGIN,                         200,                           403,                           200),
+    ("users:delete",                       "POST", LOGIN,                         "→ health:home",               403,                           "→ users:directory"),
+    ("notes:list",                         "GET",  LOGIN,                         200,                           200,                           200),
+    ("notes:public",                       "GET",  200,                           200,                           200,                           200),
+    ("notes:create",                       "GET",  LOGIN,                         200,                           200,                           200),
+    ("notes:create",                       "POST", LOGIN,                         "→ notes:detail",              "→ notes:detail",              "→ notes:detail"),
+    ("notes:detail",                       "GET",  404,                           200,                           404,                           200),
+    ("notes:detail (public note)",         "GET",  200,                           200,                           200,                           200),
+    ("notes:edit",                         "GET",  LOGIN,                         200,                           404,                           200),
+    ("notes:edit",                         "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail"),
+    ("notes:edit (public note)",           "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail"),
+    ("notes:delete",                       "GET",  LOGIN,                         200,                           404,                           200),
+    ("notes:delete",                       "POST", LOGIN,                         "→ notes:list",                404,                           "→ notes:list"),
+    ("notes:delete (public note)",         "POST", LOGIN,                         "→ notes:list",                404,                           "→ notes:list"),
+    # The admin: "owner" and "other" are members without staff status.
+    ("admin:index",                        "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200),
+    ("admin:users_user_changelist",        "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200),
+    ("admin:notes_note_changelist",        "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200),
+]
+# fmt: on
+
+
+def answer(world: World, persona: str, name: str, method: str, stored) -> int | str:
+    """Make the request as `persona`; return its cell: the status, or where it redirects."""
+    client = world.client(persona)
+    before = stored()
+    if method == "GET":
+        response = client.get(world.url(name))
+    else:
+        response = client.post(world.url(name), world.post_data(name))
+    cell = f"→ {view_name(response['Location'])}" if response.status_code in (301, 302) else response.status_code
+    if (method == "GET" or cell in REFUSALS) and stored() != before:
+        return f"{cell}, and stored data changed"
+    return cell
+
+
+@pytest.mark.parametrize("section", ["users:", "notes:", "admin:"])
+def test_authorization_matrix(stored, section):
+    """Compare whole rows: a failure lists every row that differs, each with all four personas."""
+    rows = [row for row in MATRIX if row[0].startswith(section)]
+    expected, observed = {}, {}
+    for target, method, *cells in rows:
+        name = target.split()[0]
+        expected[f"{target} {method}"] = dict(zip(PERSONAS, cells, strict=True))
+        observed[f"{target} {method}"] = {
+            persona: answer(World.create(public="public" in target), persona, name, method, stored)
+            for persona in PERSONAS
+        }
+
+    assert observed == expected
+
+
+def test_every_users_and_notes_url_and_method_has_a_row():
+    served = {(name, method) for urlconf in URLCONFS for name, methods in routes(urlconf) for method in methods}
+    rows = {(target.split()[0], method) for target, method, *_ in MATRIX if not target.startswith("admin:")}
+
+    assert rows == served
