@@ -2,8 +2,9 @@
 
 Seeds a fixed dataset in the benchmark's own stores (bench/environment.py), serves the app with
 gunicorn and the production config on 127.0.0.1, loads each page with wrk from its own process,
-times each layer against its raw driver in-process, tries djongo as a peer, reads memory from
-/proc, and writes every figure with the targets it meets or misses. Stops gunicorn whatever happens.
+times each layer against its raw driver in-process, runs import_notes and export_notes on a
+scratch database, tries djongo as a peer, reads memory from /proc and the kernel's accounting, and
+writes every figure with the targets it meets or misses. Stops gunicorn whatever happens.
 """
 
 from __future__ import annotations
@@ -57,6 +58,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-djongo", action="store_true", help="leave out the djongo peer row")
     parser.add_argument("--skip-overheads", action="store_true", help="leave out the in-process overheads")
+    parser.add_argument(
+        "--skip-transfer", action="store_true", help="leave out import_notes/export_notes (throughput, peak RSS)"
+    )
     parser.add_argument(
         "--gunicorn-arg",
         action="append",

@@ -56,9 +56,13 @@ FULL = Dataset("full", users=10_000, notes_per_user=10)
 QUICK = Dataset("quick", users=500, notes_per_user=10)
 
 
-
 def _with_path(url: str, path: str) -> str:
     return urlunsplit(urlsplit(url)._replace(path=path, query=""))
+
+
+def with_database(url: str, name: str) -> str:
+    """The same store URL naming another database."""
+    return _with_path(url, f"/{name}")
 
 
 def bench_environment(dataset: Dataset, *, postgres: bool) -> dict[str, str]:

@@ -73,3 +73,11 @@ def format_percent(share: float) -> str:
 
 def format_factor(factor: float) -> str:
     return f"{factor:.2f}×"
+
+
+def format_change(ratio: float) -> str:
+    """A ratio as a signed change: 1.03 → "+3 %", 0.95 → "−5 %", 1.0 → "±0 %"."""
+    change = round((ratio - 1) * 100)
+    if change == 0:
+        return "±0 %"
+    return f"+{change} %" if change > 0 else f"−{-change} %"

@@ -1,11 +1,13 @@
-"""One benchmark run, with Django set up on the benchmark's environment: load, overheads, peer, memory."""
+"""One benchmark run, with Django set up on the benchmark's environment: load, overheads, transfer, peer, memory."""
 
 from __future__ import annotations
 
 import argparse
 import re
+from contextlib import ExitStack
 from pathlib import Path
 
+from django.conf import settings as django_settings
 from django.db import connections
 
 from bench.browser import Browser
@@ -15,10 +17,8 @@ from bench.load import LoadSettings, measure_pages
 from bench.machine import cpu_busy_share, facts, load_average
 from bench.memory import process_age_seconds, resident_bytes
 from bench.overheads import (
-    bulk_note_insert,
     cache_hit,
     engine_replaces_reads,
-    import_notes_slot,
     list_fetch,
     notes_collection,
     orm_full_read,
@@ -28,8 +28,9 @@ from bench.overheads import (
 )
 from bench.queries import count_page_queries
 from bench.report import Run, WorkerMemory
-from bench.scenarios import BENCH_NOTE_TITLE, FLOOR, SCENARIOS, Subjects
-from bench.server import HOST, gunicorn
+from bench.scenarios import BENCH_NOTE_TITLE, FLOOR, MAIN_SERVER, SCENARIOS, UNCACHED_SERVER, Subjects
+from bench.server import HOST, Server, gunicorn
+from bench.transfer import TransferResult, measure_transfer
 from demo.services import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_username
 from health.probes import all_statuses
 from users.models import User
@@ -104,13 +105,22 @@ def everything(
         f"before the load: {idle_check[0] * 100:.0f} % of the CPUs busy with other work, "
         f"load average {idle_check[1]:.2f}"
     )
-    with gunicorn(env, workers=args.workers, log=VAR / "gunicorn.log", extra_args=args.gunicorn_arg) as server:
+    with ExitStack() as stack:
+        servers: dict[str, Server] = {}
+        for name in sorted({scenario.server for scenario in scenarios}, key=lambda name: name != MAIN_SERVER):
+            server_env = {**env, "PAGE_CACHE_SECONDS": "0"} if name == UNCACHED_SERVER else env
+            log = VAR / ("gunicorn.log" if name == MAIN_SERVER else f"gunicorn-{name}.log")
+            servers[name] = stack.enter_context(
+                gunicorn(server_env, workers=args.workers, log=log, extra_args=args.gunicorn_arg)
+            )
+            say(f"gunicorn {servers[name].pid} on {servers[name].base_url} ({name})")
+        server = servers[MAIN_SERVER]
         browsers = {"reader": Browser(HOST, server.port), "writer": Browser(HOST, server.port)}
         for login, browser in browsers.items():
             browser.log_in(getattr(subjects, login), DEMO_PASSWORD)
-        say(f"gunicorn {server.pid} on {server.base_url}; loading {len(scenarios)} scenarios")
+        say(f"loading {len(scenarios)} scenarios")
         pages = measure_pages(
-            server=server,
+            servers=servers,
             wrk=wrk,
             scenarios=scenarios,
             subjects=subjects,
@@ -119,8 +129,12 @@ def everything(
             scripts=VAR / "scripts",
             collect_writes=collect_writes,
         )
-        workers = [WorkerMemory(pid, resident_bytes(pid), process_age_seconds(pid)) for pid in server.worker_pids()]
-        restarts = server.worker_restarts()
+        workers = [
+            WorkerMemory(pid, resident_bytes(pid), process_age_seconds(pid), name)
+            for name, running in servers.items()
+            for pid in running.worker_pids()
+        ]
+        restarts = sum(running.worker_restarts() for running in servers.values())
     after_load = load_average()
     say("counting queries per page (in-process)")
     queries = count_page_queries(scenarios, subjects)
@@ -136,8 +150,13 @@ def everything(
         overheads += list_fetch(repeats=repeats)
         overheads += seed_users(count=500 if quick else 5000, seed=dataset.seed, repeats=1 if quick else 3)
         overheads += cache_hit(gets=2000, repeats=3 if quick else 7)
-        overheads.append(import_notes_slot())
-        overheads.append(bulk_note_insert(count=2000 if quick else 20_000, batch_size=1000, repeats=1 if quick else 2))
+    transfer = TransferResult(status="skipped", reason="--skip-transfer")
+    if not args.skip_transfer:
+        say("import_notes and export_notes, on a scratch database")
+        transfer = measure_transfer(
+            env=env, bench_database=connections["mongodb"].settings_dict["NAME"], total=counts["notes"]
+        )
+        overheads += transfer.comparisons
     peer = None
     if not args.skip_djongo:
         say("djongo peer")
@@ -148,7 +167,6 @@ def everything(
             repeats=3 if quick else 5,
         )
         say(f"djongo: {peer.status} ({peer.step}) {peer.detail}")
-    export = (ROOT / "notes" / "management" / "commands" / "export_notes.py").exists()
     relational = connections["default"]
     return Run(
         command="",
@@ -174,11 +192,8 @@ def everything(
         peer=peer,
         workers=workers,
         worker_restarts=restarts,
-        export_notes=(
-            "the command exists now: wire it into bench/measure.py"
-            if export
-            else "not built yet (manage.py export_notes is its own issue)"
-        ),
+        transfer=transfer,
+        page_cache_seconds=django_settings.PAGE_CACHE_SECONDS,
         repeats=repeats,
         busy_before=idle_check[0],
         load_before=idle_check[1],

@@ -24,7 +24,7 @@ import demo.services
 from bench.environment import say
 from bench.figures import median, time_once, timed_repeats
 from demo.services import DEMO_PASSWORD, _member, demo_seed
-from notes.models import ChecklistItem, Note
+from notes.models import Note
 from notes.transfer import notes_collection
 from users.models import User
 
@@ -34,7 +34,6 @@ READ_COUNT = 1000
 # owner, date, checklist progress, tags, and the pinned/public badges.
 LIST_FIELDS = ("owner_id", "title", "body", "updated_at", "checklist", "tags", "pinned", "visibility")
 CACHE_VALUE = ('<article class="note-card"><a href="/notes/0/">A cached fragment</a></article>\n' * 40)[:2048]
-SCRATCH_OWNER_ID = -1  # notes written by the insert measurement; no member has this id
 Kind = Literal["time", "throughput"]
 
 
@@ -381,69 +380,3 @@ def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
     ]
     cache.delete("bench:fragment")
     return results
-
-
-# ----------------------------------------------------------------------------- bulk note writes
-def import_notes_slot() -> Comparison:
-    exists = (ROOT / "notes" / "management" / "commands" / "import_notes.py").exists()
-    return Comparison(
-        "import-notes",
-        "import_notes of 100,000 notes",
-        "manage.py import_notes",
-        "insert_many(), same batch size",
-        "throughput",
-        status="not wired" if exists else "not built yet",
-        reason=(
-            "the command exists now; wire it into bench/overheads.py (import_notes_slot)"
-            if exists
-            else "manage.py import_notes does not exist yet (its own issue)"
-        ),
-    )
-
-
-def scratch_note_documents(count: int) -> list[dict]:
-    """Documents shaped like seeded notes (copied from the dataset), owned by no member."""
-    collection = notes_collection()
-    samples = list(collection.find({}, {"_id": 0}, limit=100))
-    return [{**samples[i % len(samples)], "owner_id": SCRATCH_OWNER_ID} for i in range(count)]
-
-
-def bulk_note_insert(*, count: int, batch_size: int, repeats: int) -> Comparison:
-    """Interim, until import_notes exists: the ORM's bulk_create of notes against insert_many, same batches."""
-    collection = notes_collection()
-    documents = scratch_note_documents(count)
-
-    def clean() -> None:
-        collection.delete_many({"owner_id": SCRATCH_OWNER_ID})
-
-    def insert_raw() -> None:
-        for start in range(0, count, batch_size):
-            collection.insert_many([dict(d) for d in documents[start : start + batch_size]], ordered=True)
-
-    def insert_orm() -> None:
-        notes = [
-            Note(**{**d, "checklist": [ChecklistItem(**item) for item in d.get("checklist", [])], "revisions": []})
-            for d in documents
-        ]
-        Note.objects.bulk_create(notes, batch_size=batch_size)
-
-    comparison = Comparison(
-        "bulk-notes",
-        f"Note.objects.bulk_create of {count:,} notes (interim, not import_notes)",
-        f"Note(...) × {count:,} + bulk_create(batch_size={batch_size})",
-        f"insert_many() of the same documents, batches of {batch_size}",
-        "throughput",
-        per=f"{count:,} notes",
-        note="what an import built on bulk_create could reach at best; documents copied from the dataset",
-    )
-    clean()
-    try:
-        for _ in range(repeats):
-            comparison.subject_seconds += timed_repeats(insert_orm, repeats=1, warmup=0)
-            clean()
-            comparison.baseline_seconds += timed_repeats(insert_raw, repeats=1, warmup=0)
-            clean()
-    finally:
-        clean()
-    say(f"bulk-notes: {comparison.subject_time:.2f} s vs {comparison.baseline_time:.2f} s")
-    return comparison

@@ -1,15 +1,17 @@
 """The pages the load generator drives, one `Scenario` each.
 
-To add one (a cached variant, a new page), append a Scenario to SCENARIOS: its URL name says
-whether the page exists yet, `path` builds the URL from the dataset's `Subjects`, `login` picks
-the session it is requested with, and `form` makes it a POST of that form.
+To add one, append a Scenario to SCENARIOS: its URL name says whether the page exists yet, `path`
+builds the URL from the dataset's `Subjects`, `login` picks the session it is requested with, and
+`form` makes it a POST of that form. A page the page cache serves to anonymous visitors is measured
+twice (`cached_and_uncached`): on the normal server, and on a second one started with
+PAGE_CACHE_SECONDS=0, which turns the page cache off.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from django.urls import NoReverseMatch, reverse
 
@@ -31,6 +33,9 @@ class Subjects:
 
 Login = Literal["reader", "writer"]
 Group = Literal["floor", "list", "page", "write", "probe"]
+Variant = Literal["cached", "uncached"]
+MAIN_SERVER, UNCACHED_SERVER = "main", "uncached"  # the second: PAGE_CACHE_SECONDS=0
+UNCACHED_SUFFIX = "-uncached"
 
 
 @dataclass(frozen=True)
@@ -45,10 +50,16 @@ class Scenario:
     expect: int = 200
     note: str = ""
     args: Callable[[Subjects], list[object]] = field(default=lambda subjects: [])
+    variant: Variant | None = None  # a page the page cache serves: with it ("cached") or without
 
     @property
     def method(self) -> str:
         return "GET" if self.form is None else "POST"
+
+    @property
+    def server(self) -> str:
+        """The server it is measured on: the normal one, or the one with the page cache off."""
+        return UNCACHED_SERVER if self.variant == "uncached" else MAIN_SERVER
 
     def missing(self, subjects: Subjects) -> bool:
         """Whether the page is not built yet: its URL name does not resolve."""
@@ -79,6 +90,17 @@ def _url(name: str, *, query: str = "") -> Callable[[Subjects], str]:
     return lambda subjects: reverse(name) + query
 
 
+def cached_and_uncached(
+    key: str, title: str, url_name: str, path: Callable[[Subjects], str], group: Group, **options: Any
+) -> list[Scenario]:
+    """An anonymous page twice: served through the page cache, and rendered on every request."""
+    cached = Scenario(key, f"{title}, cached", url_name, path, group, variant="cached", **options)
+    uncached = Scenario(
+        f"{key}{UNCACHED_SUFFIX}", f"{title}, page cache off", url_name, path, group, variant="uncached", **options
+    )
+    return [cached, uncached]
+
+
 FLOOR = Scenario("floor", "Floor: minimal view, anonymous", None, lambda s: FLOOR_PATH, "floor")
 
 SCENARIOS: list[Scenario] = [
@@ -92,17 +114,10 @@ SCENARIOS: list[Scenario] = [
         login="reader",
         note="the floor plus what every logged-in page pays: the session (from Redis) and its user (relational)",
     ),
-    Scenario(
-        "directory",
-        "Member directory (/users/), page 1",
-        "users:directory",
-        _url("users:directory"),
-        "list",
-        login="reader",
-        note="the directory requires login (users.views.DirectoryView), so it is measured "
-        "with a session; anonymous requests are redirected to the login page",
+    *cached_and_uncached(
+        "directory", "Member directory (/users/), page 1, anonymous", "users:directory", _url("users:directory"), "list"
     ),
-    Scenario(
+    *cached_and_uncached(
         "profile",
         "A member's profile (/users/<id>/), anonymous",
         "users:profile",
@@ -110,10 +125,10 @@ SCENARIOS: list[Scenario] = [
         "page",
         args=lambda s: [s.member_id],
     ),
-    Scenario(
+    *cached_and_uncached(
         "public-p1", "Public notes, page 1, anonymous", "notes:public", _url("notes:public", query="?page=1"), "list"
     ),
-    Scenario(
+    *cached_and_uncached(
         "public-p50", "Public notes, page 50, anonymous", "notes:public", _url("notes:public", query="?page=50"), "list"
     ),
     Scenario(

@@ -17,6 +17,7 @@ class Check:
     measured: float | None  # None: not measured (the reason says why)
     shown: str  # the measured value as the report prints it
     reason: str = ""
+    why: str = ""  # what the figure is made of (queries, start-up, …), for the report's closing section
 
     @property
     def met(self) -> bool | None:
