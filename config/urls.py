@@ -7,3 +7,7 @@ urlpatterns = [
     path("notes/", include("notes.urls")),
     path("admin/", admin.site.urls),
 ]
+
+handler400 = "health.error_pages.bad_request"
+handler403 = "health.error_pages.permission_denied"
+handler404 = "health.error_pages.page_not_found"

@@ -53,8 +53,13 @@ class StoreUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if not is_store_outage(exception):
             return None
-        logger.warning("store unavailable for %s %s: %s", request.method, request.path, exception.__cause__ or exception)
-        # Rendered without the request: its context (the session's user) may need the store that is down.
-        response = HttpResponse(render_to_string("503.html"), status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return store_unavailable(request, exception)
+
+
+def store_unavailable(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Log the outage once and answer the styled 503 page."""
+    logger.warning("store unavailable for %s %s: %s", request.method, request.path, exception.__cause__ or exception)
+    # Rendered without the request: its context (the session's user) may need the store that is down.
+    response = HttpResponse(render_to_string("503.html"), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -5,6 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
 from users.models import User
 
@@ -45,6 +46,7 @@ class LoginForm(AuthenticationForm):
         identity = self.fields["username"]
         identity.label = "Username or email"
         identity.max_length = User._meta.get_field("email").max_length
+        identity.validators.append(MaxLengthValidator(identity.max_length))  # setting max_length alone checks nothing
         identity.widget.attrs.update({"maxlength": identity.max_length, "autocomplete": "username"})
 
 

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -11,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.shortcuts import redirect, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
@@ -53,6 +55,11 @@ class MemberLoginView(auth_views.LoginView):
     form_class = LoginForm
     template_name = "users/login.html"
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        """Where `next` says, unless it names this page (a member already here would loop): then my notes."""
+        url = super().get_success_url()
+        return resolve_url(settings.LOGIN_REDIRECT_URL) if urlsplit(url).path == self.request.path else url
 
 
 class MemberLogoutView(auth_views.LogoutView):
@@ -107,7 +114,10 @@ class DirectoryView(AnonymousPageCacheMixin, ListView):
         return [MEMBERS]
 
     def get_queryset(self) -> QuerySet[User]:
-        return User.objects.directory(self.search_query(), by_email=self.request.user.is_authenticated)
+        query = self.search_query()
+        if "\x00" in query:  # no name holds one, and PostgreSQL refuses it in a query
+            return User.objects.none()
+        return User.objects.directory(query, by_email=self.request.user.is_authenticated)
 
     def search_query(self) -> str:
         return self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
@@ -163,6 +173,7 @@ class ProfileUpdateView(MemberChangeMixin, SuccessMessageMixin, UpdateView):
 
 class AccountDeleteView(MemberChangeMixin, DeleteView):
     template_name = "users/confirm_delete.html"
+    http_method_names = ["get", "post", "head", "options"]  # the confirmation form posts; no HTTP DELETE
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(

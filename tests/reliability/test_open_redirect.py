@@ -87,11 +87,6 @@ def test_a_safe_next_is_followed(alice):
     assert response["Location"] == "/users/?q=bob"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: MemberLoginView has redirect_authenticated_user, and Django's LoginView raises ValueError "
-    "('Redirection loop for authenticated user detected') when a member's ?next= is the login page: a 500",
-)
 def test_a_member_sent_back_to_the_login_page_is_not_a_500(alice):
     response = logged_in(alice).get(LOGIN, {"next": LOGIN})
 
