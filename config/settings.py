@@ -38,6 +38,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "health.middleware.StoreUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "users.sessions.RequestSessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -110,10 +111,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-# Axes checks every login first (it authenticates nobody); ModelBackend accepts a username or an email.
+# Axes checks every login first (it authenticates nobody); MemberBackend, Django's ModelBackend,
+# accepts a username or an email and keeps a member logged in only while their session's row exists.
 AUTHENTICATION_BACKENDS = [
     "users.throttling.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "users.sessions.MemberBackend",
 ]
 
 # Login throttling: 5 failures for one account, or from one address, lock both out for 15 minutes

@@ -41,7 +41,7 @@ class SignUpView(SuccessMessageMixin, CreateView):
 
     def form_valid(self, form: SignUpForm) -> HttpResponse:
         response = super().form_valid(form)
-        login(self.request, self.object, backend="django.contrib.auth.backends.ModelBackend")
+        login(self.request, self.object, backend="users.sessions.MemberBackend")
         return response
 
     def get_success_message(self, cleaned_data: dict[str, Any]) -> str:

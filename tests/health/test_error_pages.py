@@ -12,7 +12,7 @@ from django.core.cache import caches
 from django.test import Client
 key = secrets.token_hex(16)
 caches["sessions"].set("django.contrib.sessions.cached_db" + key, {
-    "_auth_user_id": "1", "_auth_user_backend": "django.contrib.auth.backends.ModelBackend", "_auth_user_hash": "x"})
+    "_auth_user_id": "1", "_auth_user_backend": "users.sessions.MemberBackend", "_auth_user_hash": "x"})
 client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
 client.cookies["sessionid"] = key
 for path in ["/no/such/page/", "/notes/not-an-id/", "/notes/000000000000000000000000/"]:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import pytest
+import redis
+from django.contrib.sessions.models import Session
 from django.core.cache import cache
+from django.urls import reverse
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
@@ -42,3 +45,29 @@ def test_a_login_made_during_the_outage_survives_redis_coming_back(client, alice
     own_redis.start()
 
     assert client.get("/").wsgi_request.user == alice
+
+
+def test_a_logout_while_redis_is_down_holds_when_redis_comes_back_with_its_data(client, alice, own_redis):
+    assert client.login(username="alice", password="correct horse battery staple")
+    old_cookie = client.cookies["sessionid"].value
+    copies = redis.Redis(port=own_redis.port, db=1)
+    [key] = copies.keys("*django.contrib.sessions*")
+    copy = copies.dump(key)
+    own_redis.stop()
+
+    client.post(reverse("users:logout"))
+    own_redis.start()
+    copies.restore(key, 0, copy)  # as an append-only file would bring it back
+
+    client.cookies["sessionid"] = old_cookie
+    response = client.get(reverse("notes:list"))
+    assert response.status_code == 302
+    assert response.wsgi_request.user.is_anonymous
+    assert not Session.objects.filter(session_key=old_cookie).exists()
+
+
+def test_a_member_whose_session_row_exists_stays_logged_in_with_one_query(client, alice, django_assert_num_queries):
+    assert client.login(username="alice", password="correct horse battery staple")
+
+    with django_assert_num_queries(1):  # the member and their session's row, together
+        assert client.get("/no/such/page/").wsgi_request.user == alice
