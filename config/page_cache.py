@@ -11,6 +11,7 @@ Redis. Redis being down means every visit renders afresh.
 from __future__ import annotations
 
 import hashlib
+import logging
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +23,10 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.template.response import SimpleTemplateResponse
 from django.utils.functional import cached_property
+from django_redis import get_redis_connection
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
 
 NOTES = "notes"  # any note: the public list, the dashboard's counts
 MEMBERS = "members"  # any member: the directory, owner names on the public list
@@ -86,18 +91,49 @@ class AnonymousPageCacheMixin:
         if not is_cacheable(request):
             return super().dispatch(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key = versioned_key(f"page:{path}", self.page_topics())
-        content = cache.get(key)
+        key, content = _page_lookup(f"page:{path}:", self.page_topics())
         if content is not None:
             return HttpResponse(content)
         response = super().dispatch(request, *args, **kwargs)
-        if response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
+        if key is not None and response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
 
             def keep(page: SimpleTemplateResponse) -> None:  # a callback's return value would replace the page
-                cache.set(key, page.content, settings.PAGE_CACHE_SECONDS)
+                _page_keep(key, page.content)
 
             response.add_post_render_callback(keep)
         return response
+
+
+# One round trip for a cached page: read the topics' versions, name the page's key after them,
+# and read that key. Returns the key (for storing the page on a miss) and the page, or nil.
+_LOOKUP = """
+local versions = redis.call('MGET', unpack(KEYS))
+for i, version in ipairs(versions) do
+    if not version then versions[i] = '0' end
+end
+local key = ARGV[1] .. redis.sha1hex(table.concat(versions, ':'))
+return {key, redis.call('GET', key)}
+"""
+
+
+def _page_lookup(prefix: str, topics: Iterable[str]) -> tuple[str | None, bytes | None]:
+    """Return the key of the page's current version and the page kept under it; (None, None) if Redis fails."""
+    keys = [cache.make_key(_version_key(topic)) for topic in topics]
+    try:
+        key, content = get_redis_connection("default").register_script(_LOOKUP)(
+            keys=keys, args=[cache.make_key(prefix)]
+        )
+    except RedisError as error:
+        logger.warning("Page cache unavailable: %s", error)
+        return None, None
+    return key.decode(), content
+
+
+def _page_keep(key: str, content: bytes) -> None:
+    try:
+        get_redis_connection("default").set(key, content, ex=settings.PAGE_CACHE_SECONDS)
+    except RedisError as error:
+        logger.warning("Page cache unavailable: %s", error)
 
 
 class CountCachingPaginator(Paginator):
