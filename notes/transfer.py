@@ -9,11 +9,14 @@ other value is plain JSON. Importing an export into an empty database gives the 
 from __future__ import annotations
 
 import datetime
+import decimal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+import bson
 from bson import ObjectId, json_util
+from bson.errors import BSONError, InvalidBSON
 from bson.json_util import RELAXED_JSON_OPTIONS, JSONMode, JSONOptions
 from django.core.exceptions import ValidationError
 from django.db import connections, router
@@ -24,6 +27,7 @@ from users.models import User
 
 READ_OPTIONS = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=datetime.UTC)
 CONFLICT_MODES = ("fail", "skip", "replace")
+MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # MongoDB's maxBsonObjectSize
 
 REQUIRED = {"_id": ObjectId, "owner_id": int, "title": str, "created_at": datetime.datetime,
             "updated_at": datetime.datetime}  # fmt: skip
@@ -118,6 +122,8 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
     except ValidationError as error:
         for name, messages in error.message_dict.items():
             problems += [f"{name}: {message}" for message in messages]
+    if not problems:
+        problems = _bson_problems(stored)
     return (None if problems else stored), problems
 
 
@@ -138,16 +144,76 @@ def _embedded_problems(document: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _bson_problems(document: dict[str, Any]) -> list[str]:
+    """Say why MongoDB could not store a document the model accepts, if it could not.
+
+    insert_many() encodes each batch only in the write pass, after earlier batches are stored,
+    so what BSON refuses is found here instead: a NUL in a key, a lone surrogate (a \\ud800 escape,
+    which UTF-8 cannot encode) in any string or key, a document past 16 MiB.
+    """
+    try:
+        size = len(bson.encode(document))
+    except (BSONError, UnicodeEncodeError, OverflowError) as error:
+        return list(_unstorable_strings(document)) or [f"MongoDB cannot store this note: {error}"]
+    if size > MAX_DOCUMENT_BYTES:
+        return [f"the note takes {size:,} bytes in BSON; MongoDB stores at most {MAX_DOCUMENT_BYTES:,}"]
+    return []
+
+
+def _unstorable_strings(value: Any, where: str = "") -> Iterator[str]:
+    """Name each key holding a NUL, and each string or key holding a lone surrogate, in `value`."""
+    if isinstance(value, str):
+        yield from _lone_surrogate(value, where)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{where} name {key!r}" if where else repr(key)
+            if "\x00" in key:
+                yield f"{name} contains a NUL character, which MongoDB does not allow in a field name"
+            yield from _lone_surrogate(key, name)
+            yield from _unstorable_strings(item, f"{where} {key!r}" if where else repr(key))
+    elif isinstance(value, list):
+        for position, item in enumerate(value, start=1):
+            yield from _unstorable_strings(item, f"{where} item {position}")
+
+
+def _lone_surrogate(text: str, where: str) -> Iterator[str]:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as error:
+        yield f"{where} is not valid Unicode: a lone surrogate {text[error.start]!r} at character {error.start + 1}"
+
+
+def _json_error(error: Exception) -> str:
+    """Say what json_util.loads() refused in a line, without bson's advice to programmers."""
+    if isinstance(error, RecursionError):
+        return "nested too deeply"
+    if isinstance(error, decimal.DecimalException):
+        return "a $numberDecimal that is not a Decimal128 number"
+    if isinstance(error, InvalidBSON) and isinstance(error.__cause__, ArithmeticError):
+        return "a $date out of range (years 1 to 9999)"
+    if isinstance(error, KeyError):
+        return f"an Extended JSON value lacks {error.args[0]!r}"
+    if isinstance(error, (ValueError, TypeError, ArithmeticError, BSONError)):
+        return str(error)
+    return f"Extended JSON that bson cannot read ({type(error).__name__}: {error})"
+
+
 def _parsed_lines(lines: Iterable[str]) -> Iterator[tuple[int, dict[str, Any] | None, list[str]]]:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             document = json_util.loads(line, json_options=READ_OPTIONS)
-        except (ValueError, TypeError) as error:
-            yield number, None, [f"malformed JSON: {error}"]
+        # Besides the decoder's ValueError, Extended JSON's converters raise whatever junk inside a
+        # wrapper makes them raise, an open set: InvalidId ({"$oid": "zz"}), InvalidBSON
+        # ({"$date": 1e300}), decimal's errors, KeyError ({"$binary": {}}), AttributeError, RecursionError.
+        except Exception as error:  # noqa: BLE001 - each of them means this line is bad
+            yield number, None, [f"malformed JSON: {_json_error(error)}"]
             continue
-        stored, problems = note_document_check(document)
+        try:
+            stored, problems = note_document_check(document)
+        except RecursionError:  # full_clean() runs json.dumps() over the attributes
+            stored, problems = None, ["nested too deeply"]
         yield number, stored, problems
 
 

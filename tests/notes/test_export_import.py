@@ -3,12 +3,15 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import re
+import sys
 
 import pytest
 from bson import ObjectId
 from django.core.management import CommandError, call_command
 
 from notes.models import ChecklistItem, Revision
+from notes.transfer import notes_import
 from tests.factories import NoteFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
@@ -119,6 +122,89 @@ def test_each_bad_line_is_reported_with_its_number_and_nothing_is_written(alice,
         call_command("import_notes", "-", "--no-progress", stdin=io.StringIO(text), stdout=io.StringIO(), stderr=err)
 
     assert "line 2:" in err.getvalue() and problem in err.getvalue()
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+OUT_OF_RANGE = "malformed JSON: a $date out of range (years 1 to 9999)"
+NOT_DECIMAL = "malformed JSON: a $numberDecimal that is not a Decimal128 number"
+SAVED_AT = {"$date": "2026-01-02T03:04:05.678Z"}
+
+
+def lone_surrogate(where: str, character: str, position: int) -> str:
+    return f"{where} is not valid Unicode: a lone surrogate {character!r} at character {position}"
+
+
+@pytest.mark.parametrize(
+    ("fields", "problem"),
+    [
+        ({"_id": {"$oid": "zz"}},
+         "malformed JSON: 'zz' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string"),
+        ({"created_at": {"$date": 1e300}}, OUT_OF_RANGE),
+        ({"created_at": {"$date": 253_402_300_800_000}}, OUT_OF_RANGE),  # 10000-01-01
+        ({"updated_at": {"$date": {"$numberLong": "-99999999999999999999"}}}, OUT_OF_RANGE),
+        ({"updated_at": {"$date": float("inf")}}, "malformed JSON: cannot convert float infinity to integer"),
+        ({"created_at": {"$numberDecimal": "x"}}, NOT_DECIMAL),
+        ({"created_at": {"$numberDecimal": "1e99999"}}, NOT_DECIMAL),
+        ({"created_at": {"$binary": {}}}, "malformed JSON: an Extended JSON value lacks 'base64'"),
+        ({"created_at": {"$binary": 1, "$type": "00"}},
+         "malformed JSON: Extended JSON that bson cannot read (AttributeError: 'int' object has no attribute 'encode')"),
+        ({"attributes": {"a\x00b": "1"}},
+         "'attributes' name 'a\\x00b' contains a NUL character, which MongoDB does not allow in a field name"),
+        ({"title": "\ud800"}, lone_surrogate("'title'", "\ud800", 1)),
+        ({"body": "ok\udfff"}, lone_surrogate("'body'", "\udfff", 3)),
+        ({"attributes": {"\udc80": "1"}}, lone_surrogate("'attributes' name '\\udc80'", "\udc80", 1)),
+        ({"attributes": {"colour": "red\ud800"}}, lone_surrogate("'attributes' 'colour'", "\ud800", 4)),
+        ({"checklist": [{"text": "milk", "done": True}, {"text": "\ud800", "done": False}]},
+         lone_surrogate("'checklist' item 2 'text'", "\ud800", 1)),
+        ({"revisions": [{"title": "Old", "body": "\ud800", "saved_at": SAVED_AT}]},
+         lone_surrogate("'revisions' item 1 'body'", "\ud800", 1)),
+        ({"revisions": [{"title": "\udbff", "body": "", "saved_at": SAVED_AT}]},
+         lone_surrogate("'revisions' item 1 'title'", "\udbff", 1)),
+        ({"tags": ["food", "\ud800"]},
+         ("tags: Item 2 in the array did not validate: Enter a valid “slug” consisting of letters, numbers, "
+          "underscores or hyphens.")),
+    ],
+)  # fmt: skip
+def test_a_line_bson_cannot_read_or_store_is_one_exact_problem_and_nothing_is_written(alice, mongo_db, fields, problem):
+    text = "\n".join([line(alice.pk), line(alice.pk, **fields), line(alice.pk)])
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="^1 bad lines of 3; nothing was written.$"):
+        call_command("import_notes", "-", "--no-progress", "--batch-size", "1",
+                     stdin=io.StringIO(text), stdout=io.StringIO(), stderr=err)  # fmt: skip
+
+    assert err.getvalue() == f"line 2: {problem}\n"
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_a_note_larger_than_mongodb_stores_is_a_bad_line(alice, mongo_db):
+    big = line(alice.pk, revisions=[{"title": "Old", "body": "x" * 17_000_000, "saved_at": SAVED_AT}])
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="^1 bad lines of 2; nothing was written.$"):
+        call_command("import_notes", "-", "--no-progress", "--batch-size", "1",
+                     stdin=io.StringIO(line(alice.pk) + "\n" + big), stdout=io.StringIO(), stderr=err)  # fmt: skip
+
+    assert re.fullmatch(r"line 2: the note takes 17,0\d\d,\d\d\d bytes in BSON; MongoDB stores at most 16,777,216\n",
+                        err.getvalue())  # fmt: skip
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_json_nested_too_deeply_is_a_bad_line_at_every_depth(alice, mongo_db):
+    """Near the recursion limit the decoder copes but full_clean()'s json.dumps() of the attributes did not."""
+    good = line(alice.pk)
+    depths = range(1, sys.getrecursionlimit() + 1)
+    lines = [good[:-1] + f', "attributes": {{"a": {"[" * depth}{"]" * depth}}}}}' for depth in depths]
+    lines.append("[" * 100_000 + "]" * 100_000)
+
+    result = notes_import(open_lines=lambda: lines)
+
+    problems = dict(result.errors)
+    assert result.bad_lines == len(lines) and not result.written
+    assert problems[len(lines)] == "malformed JSON: nested too deeply"
+    assert set(problems.values()) <= {
+        "attributes: Attribute 'a' must have a text value.", "nested too deeply", "malformed JSON: nested too deeply"
+    }  # fmt: skip
     assert mongo_db["notes_note"].count_documents({}) == 0
 
 

@@ -40,10 +40,12 @@ class Command(BaseCommand):
     Every line is checked first with the note model's own rules (full_clean: title 1-200
     characters, body up to 100,000, at most 20 lowercase slug tags, checklist items up to 500
     characters, attribute names without $ or dots), plus: the right JSON types, no unknown
-    fields, owner_id an existing member, no _id twice. Each problem is reported with its line
-    number; if any line is bad nothing is written. An _id already stored is a problem under
-    --on-conflict fail (the default), left as it is under skip, overwritten under replace.
-    Notes are then written in batches. FILE - reads standard input (spooled to a temporary file).
+    fields, owner_id an existing member, no _id twice, and what BSON can store (no NUL in an
+    attribute name, no lone surrogate in any text, at most 16 MiB a note). Each problem is
+    reported with its line number; if any line is bad nothing is written. An _id already
+    stored is a problem under --on-conflict fail (the default), left as it is under skip,
+    overwritten under replace. Notes are then written in batches. FILE - reads standard input
+    (spooled to a temporary file).
     """
 
     stealth_options = ("stdin",)
