@@ -1,14 +1,32 @@
-"""Schema editor: the backend's own, with adding a field's default sent as an operator update."""
+"""Schema editor: the backend's own, with field defaults as operator updates and time for big writes."""
 
 from __future__ import annotations
 
+from typing import Self
+
+import pymongo
 from django.db.models import Field, Model
 from django_mongodb_backend.fields import EmbeddedModelField
 from django_mongodb_backend.schema import DatabaseSchemaEditor as MongoSchemaEditor
 from django_mongodb_backend.schema import ignore_embedded_models
 
+# A migration may rewrite every document or build an index over all of them: minutes, not the
+# seconds the app's socket timeout allows a page's query (MONGODB_URI, config/environment.py).
+MIGRATION_SECONDS = 60 * 60
+
 
 class DatabaseSchemaEditor(MongoSchemaEditor):
+    def __enter__(self) -> Self:
+        self._timeout = pymongo.timeout(MIGRATION_SECONDS)
+        self._timeout.__enter__()
+        return super().__enter__()
+
+    def __exit__(self, *exc_info: object) -> None:
+        try:
+            super().__exit__(*exc_info)
+        finally:
+            self._timeout.__exit__(*exc_info)
+
     @ignore_embedded_models
     def add_field(self, model: type[Model], field: Field) -> None:
         """Add `field`, storing its default in every existing document.

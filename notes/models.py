@@ -109,7 +109,7 @@ class Note(models.Model):
         PRIVATE = "private", "Private"
         PUBLIC = "public", "Public"
 
-    # No index of its own: the compound index (owner_id, -updated_at) serves owner_id lookups.
+    # No index of its own: the compound index (owner_id, -pinned, -updated_at) serves owner_id lookups.
     owner_id = models.IntegerField(help_text="Primary key of the owning user (relational store).")
     title = models.CharField(max_length=200, validators=[MinLengthValidator(1)])
     # TextField's max_length only reaches the form widget; the validator enforces it on save.
@@ -120,7 +120,7 @@ class Note(models.Model):
     )  # fmt: skip
     checklist = EmbeddedModelArrayField(ChecklistItem, default=list, blank=True, max_size=MAX_CHECKLIST_ITEMS)
     attributes = models.JSONField(default=dict, blank=True, validators=[validate_attribute_keys])
-    visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE, db_index=True)
+    visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE)  # indexed below
     pinned = models.BooleanField(default=False)
     revisions = EmbeddedModelArrayField(Revision, default=list, blank=True, editable=False)
     # Written only by fold_view_counts ($inc); the views since the last fold are counted in Redis.
@@ -131,7 +131,11 @@ class Note(models.Model):
     objects = NoteQuerySet.as_manager()
 
     class Meta:
-        indexes = [models.Index(fields=["owner_id", "-updated_at"], name="note_owner_updated")]
+        # The sorts of the two lists: my notes (pinned_first) and public notes (newest_first).
+        indexes = [
+            models.Index(fields=["owner_id", "-pinned", "-updated_at"], name="note_owner_pinned_updated"),
+            models.Index(fields=["visibility", "-updated_at"], name="note_public_updated"),
+        ]
 
     def __str__(self) -> str:
         return self.title

@@ -44,7 +44,7 @@ def test_mongodb_migrations_create_only_notes_collections(mongo_db):
     assert "notes_note" in collections
     assert all(name.startswith("notes_") for name in collections)
     indexes = {index["name"] for index in mongo_db["notes_note"].list_indexes()}
-    assert {"note_owner_updated"} <= indexes
+    assert {"note_owner_pinned_updated", "note_public_updated"} <= indexes
 
 
 def test_relational_migrations_create_no_notes_table():

@@ -10,6 +10,7 @@ import datetime
 
 import pytest
 from bson import ObjectId
+from pymongo import _csot
 from django.core.paginator import Paginator
 from django.db import IntegrityError, connections, models
 from django.db.models import Count, Max, Q
@@ -206,6 +207,7 @@ def test_migrate_adding_a_field_stores_its_default_in_existing_documents(mongo_d
         note = models.CharField(max_length=10, default="$literal")
         note.set_attributes_from_name("note")
         with connection.schema_editor() as editor:
+            assert _csot.get_timeout() > 60  # a migration's writes outlast the app's 10 s socket timeout
             editor.add_field(Label, rank)
             editor.add_field(Label, note)
 
