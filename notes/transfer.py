@@ -81,7 +81,13 @@ def _type_name(kind: type) -> str:
 
 
 def _is_a(value: Any, kind: type) -> bool:
-    """isinstance(), except that JSON's true and false are not integers."""
+    """isinstance(), except that JSON's true and false are not integers, and text is plain text.
+
+    Extended JSON can spell values whose types subclass str ({"$code": …} is JavaScript code);
+    MongoDB would store them as those types, not as the text a note holds.
+    """
+    if kind is str:
+        return type(value) is str
     return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
 
 
@@ -137,10 +143,12 @@ def _embedded_problems(document: dict[str, Any]) -> list[str]:
                 problems.append(f"{name} item {position} must have exactly the fields {', '.join(shape)}")
                 continue
             for key, kind in shape.items():
-                if not isinstance(item[key], kind):
+                if not _is_a(item[key], kind):
                     problems.append(f"{name} item {position}: {key!r} must be {_type_name(kind)}")
-    if any(not isinstance(tag, str) for tag in document["tags"]):
+    if any(not _is_a(tag, str) for tag in document["tags"]):
         problems.append("'tags' must be a list of strings")
+    if any(isinstance(value, str) and not _is_a(value, str) for value in document["attributes"].values()):
+        problems.append("'attributes' values must be strings")  # other types: the model says which
     return problems
 
 
