@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import secrets
-
-from django.conf import settings
+from tests.deploy.test_production import manage, production_env
 
 PROBE = """
 import secrets
@@ -13,7 +11,7 @@ from django.test import Client
 key = secrets.token_hex(16)
 caches["sessions"].set("django.contrib.sessions.cached_db" + key, {
     "_auth_user_id": "1", "_auth_user_backend": "users.sessions.MemberBackend", "_auth_user_hash": "x"})
-client = Client(HTTP_HOST="127.0.0.1", raise_request_exception=False)
+client = Client(HTTP_HOST="polystore.test", raise_request_exception=False)
 client.cookies["sessionid"] = key
 for path in ["/no/such/page/", "/notes/not-an-id/", "/notes/000000000000000000000000/"]:
     response = client.get(path, secure=True)
@@ -22,16 +20,10 @@ caches["sessions"].delete("django.contrib.sessions.cached_db" + key)
 """
 
 
-def test_a_404_for_a_member_answers_503_while_the_relational_store_is_down(manage, closed_port):
+def test_a_404_for_a_member_answers_503_while_the_relational_store_is_down(tmp_path, closed_port):
     """The session is in Redis; the 404 page asks who is logged in, and PostgreSQL does not answer."""
-    env = {
-        "DJANGO_DEBUG": "false",  # the styled error pages, as in production
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DATABASE_URL": f"postgres://polystore:x@127.0.0.1:{closed_port}/polystore",
-        "REDIS_URL": settings.CACHE_URL,
-    }
-    result = manage("shell", "-c", PROBE, env=env)
+    env = production_env(tmp_path, DATABASE_URL=f"postgres://polystore:x@127.0.0.1:{closed_port}/polystore")
+    result = manage(env, "shell", "-c", PROBE)
 
     answers = [line.split()[1:] for line in result.stdout.splitlines() if line.startswith("answer ")]
     assert answers == [
