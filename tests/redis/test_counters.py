@@ -6,7 +6,6 @@ import logging
 import threading
 
 import pytest
-from django_redis import get_redis_connection
 
 from notes.counters import (
     RECENTLY_VIEWED_LIMIT,
@@ -21,15 +20,6 @@ from notes.counters import (
 from tests.factories import NoteFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
-
-
-@pytest.fixture
-def counters_redis():
-    """The `default` alias's raw connection, emptied before and after the test."""
-    connection = get_redis_connection("default")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
 
 
 def test_fifty_concurrent_views_are_all_counted(counters_redis, alice):

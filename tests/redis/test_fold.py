@@ -9,7 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django_redis import get_redis_connection
 
 from notes.counters import note_view_record, view_count_key
 from notes.models import Note
@@ -17,15 +16,6 @@ from notes.services import note_update
 from tests.factories import NoteFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
-
-
-@pytest.fixture
-def counters_redis():
-    """The `default` alias's raw connection, emptied before and after the test."""
-    connection = get_redis_connection("default")
-    connection.flushdb()
-    yield connection
-    connection.flushdb()
 
 
 def fold(*args: str) -> str:
