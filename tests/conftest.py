@@ -14,8 +14,9 @@ import redis
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
+from django.test import Client
 
-from tests.factories import UserFactory
+from tests.factories import UserFactory, logged_in
 from tests.redis_server import OwnRedis
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +48,24 @@ def bob(db):
 @pytest.fixture
 def staff(db):
     return UserFactory(username="staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def alice_client(alice) -> Client:
+    """Alice, logged in: the owner of what is under test."""
+    return logged_in(alice)
+
+
+@pytest.fixture
+def bob_client(bob) -> Client:
+    """Bob, logged in: another member."""
+    return logged_in(bob)
+
+
+@pytest.fixture
+def staff_client(staff) -> Client:
+    """A staff superuser, logged in."""
+    return logged_in(staff)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import factory
+from django.test import Client
 
 from notes.models import Note
 from users.models import User
@@ -28,3 +29,10 @@ class NoteFactory(factory.django.DjangoModelFactory):
 
     class Params:
         public = factory.Trait(visibility=Note.Visibility.PUBLIC)
+
+
+def logged_in(user: User) -> Client:
+    """A test client with `user` logged in."""
+    client = Client()
+    client.force_login(user)
+    return client

@@ -10,12 +10,12 @@ import datetime
 
 import pytest
 from bson import ObjectId
-from pymongo import _csot
 from django.core.paginator import Paginator
 from django.db import IntegrityError, connections, models
 from django.db.models import Count, Max, Q
 from django.test.utils import isolate_apps
 from django.urls import reverse
+from pymongo import _csot
 
 from notes.models import ChecklistItem, Note
 from tests.factories import NoteFactory

@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from notes.models import Note
 from notes.services import note_create, note_delete, note_update
-from tests.factories import NoteFactory, UserFactory
+from tests.factories import NoteFactory, UserFactory, logged_in
 from tests.notes.posts import editor_form
 from users.services import user_delete
 
@@ -22,12 +22,6 @@ pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
 PUBLIC_NOTES = reverse("notes:public")
 DIRECTORY = reverse("users:directory")
-
-
-def logged_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def cached_pages() -> list[str]:

@@ -6,31 +6,12 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.test import Client
 
 from notes.models import ChecklistItem, Note
 from tests.factories import NoteFactory
 from users.models import User
 
 Snapshot = tuple[list[dict[str, Any]], list[dict[str, Any]]]
-
-
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def alice_client(alice) -> Client:
-    """Alice, logged in: she owns the note under test."""
-    return logged_in(alice)
-
-
-@pytest.fixture
-def staff_client(staff) -> Client:
-    """A staff superuser, logged in: sees and changes every note and account."""
-    return logged_in(staff)
 
 
 @pytest.fixture

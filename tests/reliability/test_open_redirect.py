@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.reliability.conftest import logged_in
+from tests.factories import logged_in
 from tests.reliability.junk import DRILL, any_text
 from tests.reliability.routes import PASSWORD
 
