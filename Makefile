@@ -8,11 +8,10 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 # Local development defaults; production sets every variable itself (README, "Configuration").
+# The stores' local URLs are the stores library's (stores/__init__.py): `python -m stores url NAME`.
 export DJANGO_DEBUG ?= true
-POSTGRES_URL ?= postgres://polystore:polystore@127.0.0.1:5432/polystore
 # Tests use their own Redis logical databases (14, and 15 for sessions) so they never flush yours.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
-export POSTGRES_URL
 
 .PHONY: help install install-test services services-stop migrate static run test bench drills browser lint-deploy check
 
@@ -39,7 +38,7 @@ services: $(VENV)/.runtime  ## Start the local stores that are not running yet (
 	mkdir -p var
 	$(PY) -m stores up
 
-services-stop:  ## Stop the local stores that `make services` started.
+services-stop:  ## Stop the local stores that `make services` (or `make test`) started.
 	$(PY) -m stores down
 
 migrate: services  ## Migrate both databases.
@@ -54,10 +53,13 @@ run: migrate static  ## Serve Polystore at http://127.0.0.1:8000 on the local st
 	$(MANAGE) seed_demo --users 20 --notes-per-user 5 --seed 1 --no-progress
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: $(VENV)/.test static lint-deploy browser  ## Run the whole suite, on SQLite and then on PostgreSQL.
+test: $(VENV)/.test static lint-deploy browser  ## Run the whole suite on SQLite and on PostgreSQL; the compatibility tests on both document servers.
 	$(PY) -m stores up --with-postgres
+	$(PY) -m stores up --other-document-server
 	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
-	REDIS_URL=$(TEST_REDIS_URL) DATABASE_URL=$(POSTGRES_URL) $(PY) -m pytest
+	REDIS_URL=$(TEST_REDIS_URL) DATABASE_URL=$$($(PY) -m stores url POSTGRES_URL) $(PY) -m pytest
+	REDIS_URL=$(TEST_REDIS_URL) MONGODB_URI=$$($(PY) -m stores url OTHER_MONGODB_URI) \
+		$(PY) -m pytest tests/notes/test_mongodb_compatibility.py
 
 bench: $(VENV)/.test  ## Measure throughput and overheads; rewrites docs/benchmarks.md (~10 min).
 	$(PY) -m bench

@@ -23,11 +23,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import DatabaseError, IntegrityError
 from django_mongodb_backend import compiler as mongo
 from django_mongodb_backend.query import MongoQuery, wrap_database_errors
 from django_mongodb_backend.utils import OperationDebugWrapper
+from pymongo.errors import BulkWriteError
 
 MQL = Any  # a MongoDB query/expression value: dict, list or constant
+DUPLICATE_KEY = 11000  # the server error code for a unique index violation
 
 
 def _without_type_null_test(mql: MQL) -> MQL:
@@ -197,7 +200,19 @@ class SQLCompiler(mongo.SQLCompiler):
 
 
 class SQLInsertCompiler(mongo.SQLInsertCompiler, SQLCompiler):
-    pass
+    def insert(self, docs: list[dict[str, Any]], returning_fields: Any = None) -> list[tuple[Any]]:
+        """Raise ``IntegrityError`` for a duplicate key by its code, 11000, whatever the message says.
+
+        The backend recognises a duplicate in ``insert_many`` by MongoDB's text "E11000 duplicate
+        key error"; FerretDB answers the same code with "Duplicate key violation on the requested
+        collection". Matching the code is what the backend should do upstream too.
+        """
+        try:
+            return super().insert(docs, returning_fields=returning_fields)
+        except BulkWriteError as error:
+            if any(write_error.get("code") == DUPLICATE_KEY for write_error in error.details.get("writeErrors", [])):
+                raise IntegrityError(error.details["writeErrors"][0].get("errmsg", "duplicate key")) from error
+            raise DatabaseError(str(error)) from error
 
 
 class SQLDeleteCompiler(mongo.SQLDeleteCompiler, SQLCompiler):

@@ -85,8 +85,11 @@ class NoteQuerySet(models.QuerySet):
         """Keep the notes whose title or body contains `text`, ignoring case.
 
         The backend sends `icontains` as a `$regex` of the re.escape()d text, so
-        characters such as `.`, `*` or `(` match themselves.
+        characters such as `.`, `*` or `(` match themselves. MongoDB (and FerretDB) refuse a
+        NUL in a `$regex`; no note holds one (forms and imports refuse it), so nothing matches.
         """
+        if "\x00" in text:
+            return self.none()
         return self.filter(models.Q(title__icontains=text) | models.Q(body__icontains=text))
 
     def pinned_first(self) -> NoteQuerySet:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -16,8 +15,9 @@ from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 
+from stores.processes import free_port
+from stores.redis import RedisServer
 from tests.factories import UserFactory, logged_in
-from tests.redis_server import OwnRedis
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -89,9 +89,7 @@ def sessions_redis():
 @pytest.fixture
 def closed_port() -> int:
     """A loopback port with nothing listening on it."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    return free_port()
 
 
 @pytest.fixture
@@ -112,9 +110,9 @@ def manage():
 
 
 @pytest.fixture
-def own_redis(tmp_path, settings) -> Iterator[OwnRedis]:
-    """Point both cache aliases (and so sessions) at a redis-server this test owns."""
-    server = OwnRedis(tmp_path)
+def own_redis(tmp_path, settings) -> Iterator[RedisServer]:
+    """Point both cache aliases (and so sessions) at a redis-server this test owns (no persistence)."""
+    server = RedisServer(tmp_path, free_port(), durable=False)
     server.start()
     settings.CACHES = {
         alias: {**config, "LOCATION": server.url(index)}

@@ -16,7 +16,10 @@ from bench.drills.client import Outcome
 from bench.drills.load import MEMBER_PAGES, ms, percentile, record_writes, session_still_valid, verify_writes
 from bench.drills.report import DrillResult, say, status_counts
 from bench.drills.site import DEMO_PASSWORD, STAFF, Site, booted_workers, demo_usernames, prepare, serve
-from bench.drills.stores import DrillMongo, DrillPostgres, DrillRedis, DrillStores
+from bench.drills.stores import DrillStores
+from stores.document import DocumentServer
+from stores.postgres import PostgresCluster
+from stores.redis import RedisServer
 from bench.drills.traffic import Traffic
 
 WARM_UP_SECONDS = 8.0
@@ -26,7 +29,7 @@ RECOVERY_LIMIT_SECONDS = 30.0
 
 @dataclass
 class Fault:
-    store: DrillRedis | DrillMongo | DrillPostgres
+    store: RedisServer | DocumentServer | PostgresCluster
     # Which answers must keep succeeding during the fault, and which prove recovery afterwards.
     must_work: tuple[str, ...]  # page kinds (client.page_kind) that must not fail at all
     proves_recovery: tuple[str, ...]  # page kinds whose success after the restart proves recovery

@@ -19,8 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.drills.report import say
-from bench.drills.stores import ROOT, VAR, DrillStores
+from bench.drills.stores import VAR, DrillStores
 from bench.server import Server, gunicorn
+from stores.processes import ROOT
 
 DEMO_PASSWORD = "polystore-demo"  # seed_demo's members (demo/services.py)
 STAFF = ("drills-staff", secrets.token_urlsafe(16))

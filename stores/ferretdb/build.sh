@@ -1,51 +1,30 @@
 #!/usr/bin/env bash
-# Build FerretDB v1.24.2 (MongoDB-wire server over SQLite/PostgreSQL) from its Go module and
-# cache the binary. Prints the binary's path as the last line of stdout. Idempotent: when the
-# binary is already cached it prints the path at once.
+# Build FerretDB v2.7.0 (the MongoDB wire protocol over PostgreSQL with DocumentDB) from its Go
+# module and cache the binary. Prints the binary's path as the last line of stdout. Idempotent:
+# when the binary is already cached it prints the path at once.
+#   POLYSTORE_CACHE  cache root (default: $HOME/.cache/polystore)
+#   GO               Go toolchain (default: go on PATH, or /usr/local/go/bin/go); needs Go >= 1.25
 set -euo pipefail
 
-VERSION="v1.24.2"
-MODULE="github.com/FerretDB/FerretDB"
-CACHE_ROOT="${POLYSTORE_CACHE:-$HOME/.cache/polystore}"
-OUT_DIR="$CACHE_ROOT/ferretdb-$VERSION"
-BIN="$OUT_DIR/ferretdb"
+version="v2.7.0"  # the newest v2 the Go module proxy serves here; expects DocumentDB 0.107
+cache_root="${POLYSTORE_CACHE:-$HOME/.cache/polystore}"
+out_dir="$cache_root/ferretdb-$version"
+bin="$out_dir/ferretdb"
 
-log() { printf '[ferretdb-build] %s\n' "$*" >&2; }
-
-if [[ -x "$BIN" ]]; then
-  echo "$BIN"
+if [[ -x "$bin" ]]; then
+  echo "$bin"
   exit 0
 fi
 
-GO="${GO:-}"
-if [[ -z "$GO" ]]; then
-  if command -v go >/dev/null 2>&1; then GO="$(command -v go)";
-  elif [[ -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go;
-  else log "Go toolchain not found (need Go >= 1.24; set GO=/path/to/go)"; exit 1; fi
-fi
-log "using $("$GO" version)"
+go="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
+[[ -x "$go" ]] || { echo "ferretdb-build: Go not found (needs Go >= 1.25; set GO=/path/to/go)" >&2; exit 1; }
+echo "[ferretdb-build] go install github.com/FerretDB/FerretDB/v2/cmd/ferretdb@$version ($("$go" version)); about a minute" >&2
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/ferretdb-build.XXXXXX")"
-trap 'chmod -R u+w "$WORK" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-
-log "downloading module $MODULE@$VERSION"
-# Run outside any Go module so go.mod files around the caller do not interfere.
-JSON="$(cd "$WORK" && GOFLAGS=-mod=mod "$GO" mod download -json "$MODULE@$VERSION")"
-SRC="$(printf '%s\n' "$JSON" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",\{0,1\}$/\1/p' | head -n1)"
-if [[ -z "$SRC" || ! -d "$SRC" ]]; then
-  log "could not find the module's Dir in: $JSON"; exit 1
-fi
-log "module source: $SRC"
-
-cp -R "$SRC" "$WORK/src"
-chmod -R u+w "$WORK/src"
-# The module zip lacks this git-ignored file; without it the binary panics at start.
-mkdir -p "$WORK/src/build/version"
-echo "$VERSION" > "$WORK/src/build/version/version.txt"
-
-mkdir -p "$OUT_DIR"
-log "building ./cmd/ferretdb (CGO_ENABLED=0); the first build takes a few minutes"
-(cd "$WORK/src" && CGO_ENABLED=0 "$GO" build -trimpath -o "$BIN.tmp" ./cmd/ferretdb)
-mv -f "$BIN.tmp" "$BIN"
-log "built $("$BIN" --version 2>&1 | head -n1 || true)"
-echo "$BIN"
+mkdir -p "$cache_root"
+work="$(mktemp -d "$cache_root/.ferretdb-build.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+# Outside any module, so that a go.mod around the caller does not interfere.
+(cd "$work" && GOBIN="$work" GOFLAGS=-mod=mod "$go" install "github.com/FerretDB/FerretDB/v2/cmd/ferretdb@$version")
+mkdir -p "$out_dir"
+mv -f "$work/ferretdb" "$bin"   # atomic: a reader never sees half a binary
+echo "$bin"

@@ -101,6 +101,17 @@ def test_search_text_is_matched_literally_not_as_a_regular_expression(alice_clie
     assert sorted(titles(response)) == expected
 
 
+@pytest.mark.parametrize("page", ["notes:list", "notes:public"])
+@pytest.mark.parametrize("params", [{"q": "milk\x00"}, {"tag": "home\x00"}, {"tag": "\x00", "q": "\x00"}])
+def test_a_nul_in_a_search_or_tag_finds_nothing(alice_client, alice, page, params):
+    NoteFactory(owner_id=alice.pk, title="Milk run", body="", tags=["home"], visibility="public")
+
+    response = alice_client.get(reverse(page), params)
+
+    assert response.status_code == 200
+    assert titles(response) == []
+
+
 def test_tag_filter_and_search_combine(alice_client, alice):
     NoteFactory(owner_id=alice.pk, title="Milk run", body="", tags=["home", "errands"])
     NoteFactory(owner_id=alice.pk, title="Milk budget", body="", tags=["work"])
