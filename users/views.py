@@ -108,7 +108,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class DirectoryView(AnonymousPageCacheMixin, ListView):
-    """Active members by username; anyone may browse, members may also search by email."""
+    """Active members by username; anyone may browse, staff may also search by email.
+
+    Members may not: anyone may sign up, and whether a member matches a piece of an address
+    answers "is this their email?", one character at a time (issue #15).
+    """
 
     template_name = "users/directory.html"
     context_object_name = "members"
@@ -121,7 +125,7 @@ class DirectoryView(AnonymousPageCacheMixin, ListView):
         query = self.search_query()
         if "\x00" in query:  # no name holds one, and PostgreSQL refuses it in a query
             return User.objects.none()
-        return User.objects.directory(query, by_email=self.request.user.is_authenticated)
+        return User.objects.directory(query, by_email=self.request.user.is_staff)
 
     def search_query(self) -> str:
         return self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
