@@ -14,7 +14,7 @@ POSTGRES_URL ?= postgres://polystore:polystore@127.0.0.1:5432/polystore
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 export POSTGRES_URL
 
-.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint-deploy check
+.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint-deploy check audit
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -74,3 +74,7 @@ lint-deploy: $(VENV)/.test  ## Lint the Dockerfile and validate docker-compose.y
 
 check: $(VENV)/.runtime  ## Run Django's system checks.
 	$(MANAGE) check
+
+audit:  ## Check every pinned requirement against PyPI's advisories (pip-audit in its own virtualenv; needs network).
+	test -x var/audit/bin/pip-audit || { $(PYTHON) -m venv var/audit && var/audit/bin/pip install --quiet pip-audit==2.10.1; }
+	var/audit/bin/pip-audit --strict --no-deps --disable-pip -r requirements-test.txt
