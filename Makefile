@@ -13,7 +13,7 @@ export DJANGO_DEBUG ?= true
 # Tests use their own Redis logical databases (14, and 15 for sessions) so they never flush yours.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint-deploy check
+.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint-deploy check audit
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -76,3 +76,7 @@ lint-deploy: $(VENV)/.test  ## Lint the Dockerfile and validate docker-compose.y
 
 check: $(VENV)/.runtime  ## Run Django's system checks.
 	$(MANAGE) check
+
+audit:  ## Check every pinned requirement against PyPI's advisories (pip-audit in its own virtualenv; needs network).
+	test -x var/audit/bin/pip-audit || { $(PYTHON) -m venv var/audit && var/audit/bin/pip install --quiet pip-audit==2.10.1; }
+	var/audit/bin/pip-audit --strict --no-deps --disable-pip -r requirements-test.txt

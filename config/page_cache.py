@@ -140,8 +140,9 @@ class CountCachingPaginator(Paginator):
     """A paginator that keeps its count in Redis until one of `topics` changes.
 
     Counting can cost as much as the page itself (a collection scan on the stand-in), and a
-    list's count only changes when its topics do. `scope` names the list and its filters. Kept
-    for PAGE_CACHE_SECONDS at most, and not at all when that is 0.
+    list's count only changes when its topics do. `scope` names the list; callers keep free-text
+    filters out of it (one key per search would fill Redis). Kept for PAGE_CACHE_SECONDS at most,
+    and not at all when that is 0.
     """
 
     def __init__(self, *args: Any, scope: str, topics: list[str], **kwargs: Any) -> None:

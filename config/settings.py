@@ -33,6 +33,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "health.middleware.LivenessMiddleware",
+    "request_limits.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -169,6 +170,9 @@ STORAGES = {
 }
 
 # ----------------------------------------------------------------------------- security
+# Request bodies (request_limits): at most this many bytes, files included, and no multipart,
+# unless a view opts in with request_body_limit(); checked before anything reads the body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

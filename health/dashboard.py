@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from django.core.cache import cache
@@ -13,6 +14,8 @@ from notes.counters import most_viewed_this_week, recently_viewed
 from notes.models import Note
 from notes.permissions import Visitor, notes_readable_by
 from users.models import User
+
+logger = logging.getLogger(__name__)
 
 STORE_COUNTS_KEY = "dashboard:store-counts"
 STORE_COUNTS_TTL = 60
@@ -35,16 +38,24 @@ def store_counts() -> dict[str, int] | None:
     return counts
 
 
+def readable_notes(user: Visitor, ids: list[str]) -> list[Note] | None:
+    """Return the notes among `ids` that `user` may read, in order; None when a store does not answer."""
+    try:
+        return notes_readable_by(user, ids)
+    except (DatabaseError, PyMongoError) as error:
+        logger.warning("Dashboard list unavailable: %s", error)
+        return None
+
+
 def dashboard_figures(user: Visitor) -> dict[str, Any]:
-    """Return everything the dashboard shows to `user`; a list is None when Redis is unavailable."""
+    """Return everything the dashboard shows to `user`; a list is None when Redis or MongoDB is unavailable."""
     leaderboard = most_viewed_this_week(limit=20)
     most_viewed = None
-    if leaderboard is not None:
+    if leaderboard is not None and (notes := readable_notes(user, [pk for pk, _ in leaderboard])) is not None:
         views = dict(leaderboard)
-        notes = notes_readable_by(user, [pk for pk, _ in leaderboard])[:10]
-        most_viewed = [(note, views[str(note.pk)]) for note in notes]
+        most_viewed = [(note, views[str(note.pk)]) for note in notes[:10]]
     recent = None
     if user.is_authenticated:
         recent_ids = recently_viewed(user_id=user.pk)
-        recent = None if recent_ids is None else notes_readable_by(user, recent_ids)
+        recent = None if recent_ids is None else readable_notes(user, recent_ids)
     return {"counts": store_counts(), "most_viewed": most_viewed, "recently_viewed": recent}

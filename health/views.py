@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import ipaddress
+import logging
+
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -7,20 +11,42 @@ from django.views.decorators.http import require_GET
 
 from health.dashboard import dashboard_figures
 from health.probes import all_statuses
+from users.throttling import client_ip_address
+
+logger = logging.getLogger(__name__)
 
 
 @require_GET
 @never_cache
 def readyz(request: HttpRequest) -> JsonResponse:
-    """Report every store's status; 503 naming the stores that do not answer."""
+    """Report every store's status, in detail to staff and loopback only; 503 naming the stores that do not answer."""
     statuses = all_statuses()
     failing = [status.store for status in statuses if not status.ok]
-    body = {
-        "status": "unavailable" if failing else "ok",
-        "failing": failing,
-        "stores": {status.store: status.as_dict() for status in statuses},
-    }
+    if may_see_store_details(request):
+        stores = {status.store: status.as_dict() for status in statuses}
+    else:
+        stores = {status.store: "ok" if status.ok else "unavailable" for status in statuses}
+    body = {"status": "unavailable" if failing else "ok", "failing": failing, "stores": stores}
     return JsonResponse(body, status=503 if failing else 200)
+
+
+def may_see_store_details(request: HttpRequest) -> bool:
+    """Whether the client may read server versions, addresses and driver errors: a loopback address, or staff.
+
+    The address is the one the trusted proxies report (DJANGO_TRUSTED_PROXY_COUNT). Staff are asked
+    for only off loopback, and an unreachable relational store means no details.
+    """
+    address = client_ip_address(request)
+    try:
+        if address and ipaddress.ip_address(address).is_loopback:
+            return True
+    except ValueError:
+        pass  # not an address: not loopback
+    try:
+        return request.user.is_staff
+    except DatabaseError as error:
+        logger.info("readyz: staff status unknown (%s); answering without details", error)
+        return False
 
 
 @require_GET

@@ -51,7 +51,7 @@ class NoteAdmin(admin.ModelAdmin):
         if not hasattr(note, "owner_name"):
             note.owner_name = member_names([note.owner_id]).get(note.owner_id)
         if note.owner_name is None:
-            return f"member #{note.owner_id} (deleted: an orphan note)"
+            return f"member #{note.owner_id} (deactivated, or deleted: an orphan note)"
         return note.owner_name
 
     @admin.display(description="earlier versions")

@@ -82,13 +82,14 @@ class BaseAttributeFormSet(forms.BaseFormSet):
         return [form for form in self.forms if form.cleaned_data.get("name") and not self._should_delete_form(form)]
 
 
+# absolute_max: a TOTAL_FORMS of a billion would otherwise build (and render) max_num + 1,000 rows.
 ChecklistFormSet = forms.formset_factory(
     ChecklistItemForm, extra=BLANK_ROWS, can_order=True, can_delete=True,
-    max_num=MAX_CHECKLIST_ITEMS, validate_max=True,
+    max_num=MAX_CHECKLIST_ITEMS, absolute_max=MAX_CHECKLIST_ITEMS, validate_max=True,
 )  # fmt: skip
 AttributeFormSet = forms.formset_factory(
     AttributeForm, formset=BaseAttributeFormSet, extra=BLANK_ROWS, can_delete=True,
-    max_num=MAX_ATTRIBUTES, validate_max=True,
+    max_num=MAX_ATTRIBUTES, absolute_max=MAX_ATTRIBUTES, validate_max=True,
 )  # fmt: skip
 
 

@@ -18,6 +18,8 @@ MAX_ATTRIBUTE_NAME_LENGTH = 100
 MAX_ATTRIBUTE_VALUE_LENGTH = 1000
 MAX_BODY_LENGTH = 100_000
 MAX_REVISIONS = 10
+NUL = "\x00"
+NUL_MESSAGE = "Null characters are not allowed."  # the editor's form fields say the same
 
 
 def validate_lowercase(value: str) -> None:
@@ -49,6 +51,17 @@ def validate_attribute_keys(value: object) -> None:
                                   params={"key": key, "max": MAX_ATTRIBUTE_VALUE_LENGTH})  # fmt: skip
 
 
+def embedded_problems(item: EmbeddedModel, *, texts: tuple[str, ...]) -> list[str]:
+    """Say what is wrong with an embedded item: its fields' own rules, and NUL characters in `texts`."""
+    problems = []
+    try:
+        item.clean_fields()
+    except ValidationError as error:
+        problems += error.messages
+    problems += [f"{field}: {NUL_MESSAGE}" for field in texts if NUL in (getattr(item, field) or "")]
+    return problems
+
+
 class ChecklistItem(EmbeddedModel):
     """One line of a note's checklist, stored inside the note's document."""
 
@@ -57,6 +70,9 @@ class ChecklistItem(EmbeddedModel):
 
     def __str__(self) -> str:
         return self.text
+
+    def problems(self) -> list[str]:
+        return embedded_problems(self, texts=("text",))
 
 
 class Revision(EmbeddedModel):
@@ -68,6 +84,13 @@ class Revision(EmbeddedModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+    def problems(self) -> list[str]:
+        """The editor's rules for the note's title and body this revision once was."""
+        problems = embedded_problems(self, texts=("title", "body"))
+        if len(self.body or "") > MAX_BODY_LENGTH:
+            problems.append(f"body has more than {MAX_BODY_LENGTH:,} characters.")
+        return problems
 
 
 class NoteQuerySet(models.QuerySet):
@@ -172,19 +195,29 @@ class Note(models.Model):
         return sum(item.done for item in self.checklist)
 
     def clean(self) -> None:
-        """Check each checklist item's own fields.
+        """Check what the editor checks and the fields cannot: embedded items, revisions, NUL characters.
 
         django-mongodb-backend validates an embedded model's fields with validate() only, which
-        skips their validators, so a 501-character item would otherwise pass.
+        skips their validators, so a 501-character item would otherwise pass. The editor's form
+        fields refuse NUL characters; `import_notes` meets the same rules here (issue #15).
         """
-        for position, item in enumerate(self.checklist or [], start=1):
-            if not isinstance(item, ChecklistItem):
-                continue  # the field's own validation reports it
-            try:
-                item.clean_fields()
-            except ValidationError as error:
-                messages = [f"Checklist item {position}: {message}" for message in error.messages]
-                raise ValidationError({"checklist": messages}) from None
+        errors: dict[str, list[str]] = {}
+        for field in ("title", "body"):
+            if NUL in (getattr(self, field) or ""):
+                errors.setdefault(field, []).append(NUL_MESSAGE)
+        attributes = self.attributes if isinstance(self.attributes, dict) else {}  # else: its validator says
+        if any(NUL in value for value in attributes.values() if isinstance(value, str)):
+            errors.setdefault("attributes", []).append(f"Attribute values: {NUL_MESSAGE}")
+        for name, label, items in (("checklist", "Checklist item", self.checklist),
+                                   ("revisions", "Revision", self.revisions)):  # fmt: skip
+            for position, item in enumerate(items or [], start=1):
+                if isinstance(item, (ChecklistItem, Revision)):  # anything else: the field's own validation says
+                    errors.setdefault(name, []).extend(f"{label} {position}: {problem}" for problem in item.problems())
+        if len(self.revisions or []) > MAX_REVISIONS:
+            errors.setdefault("revisions", []).append(f"A note keeps at most {MAX_REVISIONS} earlier versions.")
+        errors = {name: messages for name, messages in errors.items() if messages}
+        if errors:
+            raise ValidationError(errors)
 
     def record_revision(self, *, title: str, body: str) -> None:
         """Keep `title` and `body`, the version saved at `updated_at`, as the newest revision."""

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
@@ -43,10 +43,12 @@ class NoteFilterMixin:
         """Name this list (without filters) and the topics its count depends on."""
         raise NotImplementedError
 
-    def get_paginator(self, queryset: NoteQuerySet, per_page: int, **kwargs: Any) -> CountCachingPaginator:
+    def get_paginator(self, queryset: NoteQuerySet, per_page: int, **kwargs: Any) -> Paginator:
+        """Keep the count of the whole list in Redis; a search or tag is free text, one key each would fill it."""
+        if self.tag or self.search:
+            return Paginator(queryset, per_page, **kwargs)
         name, topics = self.count_scope()
-        scope = json.dumps([name, self.tag, self.search])
-        return CountCachingPaginator(queryset, per_page, scope=scope, topics=topics, **kwargs)
+        return CountCachingPaginator(queryset, per_page, scope=name, topics=topics, **kwargs)
 
     def filter_notes(self, notes: NoteQuerySet) -> NoteQuerySet:
         if self.tag:

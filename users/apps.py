@@ -6,4 +6,4 @@ class UsersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from users import names, receivers  # noqa: F401 - connect the cache signal receivers
+        from users import checks, names, receivers  # noqa: F401 - register the checks, connect the cache receivers

@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
+from django.http import HttpRequest
 
 from users.models import User
+from users.throttling import password_confirms
 
 
 class SignUpForm(UserCreationForm):
@@ -51,7 +53,13 @@ class LoginForm(AuthenticationForm):
 
 
 class ProfileForm(forms.ModelForm):
-    """Edit the profile fields a member controls."""
+    """Edit the profile fields a member controls; a new email needs the editor's current password."""
+
+    current_password = forms.CharField(
+        label="Your current password", required=False, strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text="Needed only to change the email address.",
+    )  # fmt: skip
 
     class Meta:
         model = User
@@ -61,3 +69,37 @@ class ProfileForm(forms.ModelForm):
             "bio": "Up to 2000 characters, shown on your profile.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.previous_email = self.instance.email
+
+    @property
+    def email_changed(self) -> bool:
+        """Whether the email becomes another address (a change of letter case only reaches the same mailbox)."""
+        return self.cleaned_data.get("email", self.previous_email).lower() != self.previous_email.lower()
+
+    def clean(self) -> dict[str, Any]:
+        """Ask whoever changes the email for their own password: an email is the key to a password reset."""
+        cleaned = super().clean()
+        if self.email_changed:
+            password = cleaned.get("current_password", "")
+            if not password or not password_confirms(request=self.request, user=self.request.user, password=password):
+                self.add_error("current_password", ValidationError(
+                    "Enter your current password to change the email address.", code="password_needed"))  # fmt: skip
+        return cleaned
+
+
+class MemberPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, with the old password checked (and throttled) as a login is."""
+
+    def __init__(self, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self) -> str:
+        old_password = self.cleaned_data["old_password"]
+        if not password_confirms(request=self.request, user=self.user, password=old_password):
+            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

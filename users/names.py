@@ -1,20 +1,22 @@
 """Members' public names for pages that list other stores' rows (notes), cached in Redis.
 
 A page resolves the names of all its owners at once: one cache round trip, and at most one
-relational query for the ids the cache lacks, so it costs the same for 1 row or 500.
+relational query for the ids the cache lacks, so it costs the same for 1 row or 500. Only active
+members have a name here; pages hide what belongs to nobody shown. A name is kept no longer than
+a cached page (PAGE_CACHE_SECONDS): a delete or deactivation whose signal could not reach Redis
+still shows within that bound.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from users.models import User
-
-NAME_TTL = 60 * 60
 
 
 def _key(member_id: int) -> str:
@@ -22,7 +24,7 @@ def _key(member_id: int) -> str:
 
 
 def member_names(member_ids: Iterable[int]) -> dict[int, str]:
-    """Map each existing member's id to their public name; ids of deleted members are absent."""
+    """Map each active member's id to their public name; ids of deleted or deactivated members are absent."""
     wanted = set(member_ids)
     if not wanted:
         return {}
@@ -32,11 +34,12 @@ def member_names(member_ids: Iterable[int]) -> dict[int, str]:
     if missing:
         found = {
             pk: display_name or username
-            for pk, display_name, username in User.objects.filter(pk__in=missing).values_list(
+            for pk, display_name, username in User.objects.filter(pk__in=missing, is_active=True).values_list(
                 "pk", "display_name", "username"
             )
         }
-        cache.set_many({_key(member_id): name for member_id, name in found.items()}, timeout=NAME_TTL)
+        timeout = settings.PAGE_CACHE_SECONDS
+        cache.set_many({_key(member_id): name for member_id, name in found.items()}, timeout=timeout)
         names.update(found)
     return names
 

@@ -1,11 +1,14 @@
-"""Writes about members that reach beyond their row: deleting one removes their notes too."""
+"""Writes about members that reach beyond their row: deleting one removes their notes too; a new email is announced."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
 
+from django.conf import settings
+from django.core.mail import send_mail
 from django.db import DatabaseError, transaction
+from django.template.loader import render_to_string
 from pymongo.errors import PyMongoError
 
 from notes.services import notes_delete_for_owner
@@ -44,3 +47,16 @@ def _delete_notes_of(owner_id: int) -> None:
         )
         return
     logger.info("Deleted member %s and their %d notes.", owner_id, deleted)
+
+
+def user_email_change_notify(*, user: User, previous_email: str) -> None:
+    """Tell the previous address that the account's email changed, once the change has committed.
+
+    Whoever controls the new address can reset the password, so the owner of the old one must hear of it.
+    """
+    context = {"user": user, "previous_email": previous_email}
+    subject = render_to_string("users/email_changed_subject.txt", context).strip()
+    message = render_to_string("users/email_changed_email.txt", context)
+    transaction.on_commit(
+        lambda: send_mail(subject, message, settings.DEFAULT_FROM_EMAIL, [previous_email]), using="default", robust=True
+    )

@@ -9,6 +9,7 @@ from axes.backends import AxesStandaloneBackend
 from axes.handlers.cache import AxesCacheHandler
 from axes.helpers import get_cache, make_cache_key_list
 from django.conf import settings
+from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django_redis import get_redis_connection
 from redis.exceptions import RedisError
@@ -58,6 +59,11 @@ def login_failures_forget(*, user: User) -> None:
     """Forget the failed logins counted against a member's account (not against any address)."""
     (account_key,) = make_cache_key_list([{"username": user.get_username()}])
     get_cache().delete(account_key)
+
+
+def password_confirms(*, request: HttpRequest, user: User, password: str) -> bool:
+    """Check a member's current password as a login does: refused while locked out, counted when wrong."""
+    return authenticate(request, username=user.get_username(), password=password) == user
 
 
 class LoginThrottleBackend(AxesStandaloneBackend):

@@ -19,10 +19,10 @@ from django.views.generic import CreateView, DeleteView, DetailView, ListView, U
 
 from config.page_cache import MEMBERS, AnonymousPageCacheMixin, member_topic
 from notes.models import Note
-from users.forms import LoginForm, ProfileForm, SignUpForm
+from users.forms import LoginForm, MemberPasswordChangeForm, ProfileForm, SignUpForm
 from users.models import User
 from users.permissions import may_change_member
-from users.services import user_delete
+from users.services import user_delete, user_email_change_notify
 from users.throttling import login_failures_forget
 
 DIRECTORY_PAGE_SIZE = 25
@@ -70,8 +70,12 @@ class MemberLogoutView(auth_views.LogoutView):
 
 
 class PasswordChangeView(SuccessMessageMixin, auth_views.PasswordChangeView):
+    form_class = MemberPasswordChangeForm
     template_name = "users/password_change.html"
     success_message = "Your password was changed."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
 
     def get_success_url(self) -> str:
         return reverse("users:profile", kwargs={"pk": self.request.user.pk})
@@ -104,7 +108,11 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 class DirectoryView(AnonymousPageCacheMixin, ListView):
-    """Active members by username; anyone may browse, members may also search by email."""
+    """Active members by username; anyone may browse, staff may also search by email.
+
+    Members may not: anyone may sign up, and whether a member matches a piece of an address
+    answers "is this their email?", one character at a time (issue #15).
+    """
 
     template_name = "users/directory.html"
     context_object_name = "members"
@@ -117,7 +125,7 @@ class DirectoryView(AnonymousPageCacheMixin, ListView):
         query = self.search_query()
         if "\x00" in query:  # no name holds one, and PostgreSQL refuses it in a query
             return User.objects.none()
-        return User.objects.directory(query, by_email=self.request.user.is_authenticated)
+        return User.objects.directory(query, by_email=self.request.user.is_staff)
 
     def search_query(self) -> str:
         return self.request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
@@ -166,6 +174,15 @@ class ProfileUpdateView(MemberChangeMixin, SuccessMessageMixin, UpdateView):
     form_class = ProfileForm
     template_name = "users/profile_form.html"
     success_message = "Profile saved."
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def form_valid(self, form: ProfileForm) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.email_changed:
+            user_email_change_notify(user=self.object, previous_email=form.previous_email)
+        return response
 
     def get_success_url(self) -> str:
         return reverse("users:profile", kwargs={"pk": self.object.pk})

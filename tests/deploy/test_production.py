@@ -104,7 +104,8 @@ def served(tmp_path_factory) -> Iterator[int]:
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = manage(production_env(tmp_path), "check", "--deploy", "--fail-level", "WARNING")
+    result = manage(production_env(tmp_path, EMAIL_HOST="smtp.polystore.test"), "check", "--deploy",
+                    "--fail-level", "WARNING")  # fmt: skip
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout

@@ -46,7 +46,8 @@ def test_changelist_searches_filters_and_names_owners(staff_client, alice, bob):
     assert response.status_code == 200
     assert response.context["cl"].result_count == 3
     rows = dict(zip((note.title for note in response.context["cl"].result_list), owner_column(response), strict=True))
-    assert rows == {"Milk": "Alice A.", "Tea": "bob", "Orphaned milk": f"member #{gone_id} (deleted: an orphan note)"}
+    orphan = f"member #{gone_id} (deactivated, or deleted: an orphan note)"
+    assert rows == {"Milk": "Alice A.", "Tea": "bob", "Orphaned milk": orphan}
     assert "Alice A." in response.content.decode()
 
 

@@ -41,18 +41,28 @@ def post_url_names() -> list[str]:
 
 @dataclass
 class World:
-    """Fresh people and a note for one request: its owner, another member, a staff superuser."""
+    """Fresh people and a note for one request: its owner, another member, a staff member, a superuser.
+
+    The owner is a member, or (`owner_kind`) a staff member or a superuser: staff against staff.
+    """
 
     owner: User
     other: User
     staff: User
+    superuser: User
     note: Note
+    new_email: bool = False
 
     @classmethod
-    def create(cls, *, public: bool = False) -> World:
-        owner = UserFactory()
+    def create(cls, *, public: bool = False, owner_kind: str = "member", new_email: bool = False) -> World:
+        roles = {"member": {}, "staff member": {"is_staff": True},
+                 "superuser": {"is_staff": True, "is_superuser": True}}  # fmt: skip
+        owner = UserFactory(**roles[owner_kind])
         note = NoteFactory(owner_id=owner.pk, public=True) if public else NoteFactory(owner_id=owner.pk)
-        return cls(owner=owner, other=UserFactory(), staff=UserFactory(is_staff=True, is_superuser=True), note=note)
+        return cls(
+            owner=owner, other=UserFactory(), staff=UserFactory(**roles["staff member"]),
+            superuser=UserFactory(**roles["superuser"]), note=note, new_email=new_email,
+        )  # fmt: skip
 
     def client(self, persona: str, **options: Any) -> Client:
         client = Client(**options)
@@ -72,7 +82,8 @@ class World:
         return reverse(name)
 
     def post_data(self, name: str) -> dict[str, Any]:
-        """What a browser would send to `name` to succeed."""
+        """What a browser would send to `name` to succeed (a new email comes with the sender's password)."""
+        email = f"new-{self.owner.email}" if self.new_email else self.owner.email
         return {
             "users:signup": {"username": f"new-{self.owner.username}", "email": f"new-{self.owner.email}",
                              "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
@@ -81,7 +92,8 @@ class World:
                                       "new_password2": NEW_PASSWORD},
             "users:password_reset": {"email": self.owner.email},
             "users:password_reset_confirm": {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-            "users:edit": {"display_name": "Changed", "email": self.owner.email, "age": "", "bio": ""},
+            "users:edit": {"display_name": "Changed", "email": email, "age": "", "bio": "",
+                           "current_password": PASSWORD},
             "notes:create": editor_form(title="Posted"),
             "notes:edit": editor_form(title="Changed"),
         }.get(name, {})  # fmt: skip

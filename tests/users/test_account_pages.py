@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from notes.models import Note
 from tests.factories import NoteFactory, UserFactory, logged_in
+from tests.users.conftest import PASSWORD
 from users.models import User
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
@@ -56,7 +57,9 @@ def test_unknown_member_is_a_404(alice_client, page):
 
 
 def test_owner_edits_their_profile(alice_client, alice):
-    response = alice_client.post(url("users:edit", alice), profile_fields(email="alice@example.net"))
+    response = alice_client.post(
+        url("users:edit", alice), profile_fields(email="alice@example.net", current_password=PASSWORD)
+    )
 
     alice.refresh_from_db()
     assert response.status_code == 302

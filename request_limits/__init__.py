@@ -1,0 +1,1 @@
+"""Refuse request bodies over a limit, and multipart bodies, before anything reads them."""
