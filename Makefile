@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) manage.py
 
 # Local development defaults; production sets every variable itself (README, "Configuration").
-# The stores' local URLs are the stores library's (stores/__init__.py): `python -m stores url NAME`.
+# The stores' local URLs are the stores library's (tools/stores/__init__.py): `python -m tools.stores url NAME`.
 export DJANGO_DEBUG ?= true
 # Tests use their own Redis logical databases (14, and 15 for sessions) so they never flush yours.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
@@ -36,10 +36,10 @@ install-test: $(VENV)/.test
 
 services: $(VENV)/.runtime  ## Start the local stores that are not running yet (idempotent).
 	mkdir -p var
-	$(PY) -m stores up
+	$(PY) -m tools.stores up
 
 services-stop:  ## Stop the local stores that `make services` (or `make test`) started.
-	$(PY) -m stores down
+	$(PY) -m tools.stores down
 
 migrate: services  ## Migrate both databases.
 	$(MANAGE) migrate --noinput
@@ -54,18 +54,18 @@ run: migrate static  ## Serve Polystore at http://127.0.0.1:8000 on the local st
 	$(MANAGE) runserver 127.0.0.1:8000
 
 test: $(VENV)/.test static lint-deploy browser  ## Run the whole suite on SQLite and on PostgreSQL; the compatibility tests on both document servers.
-	$(PY) -m stores up --with-postgres
-	$(PY) -m stores up --other-document-server
+	$(PY) -m tools.stores up --with-postgres
+	$(PY) -m tools.stores up --other-document-server
 	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
-	REDIS_URL=$(TEST_REDIS_URL) DATABASE_URL=$$($(PY) -m stores url POSTGRES_URL) $(PY) -m pytest
-	REDIS_URL=$(TEST_REDIS_URL) MONGODB_URI=$$($(PY) -m stores url OTHER_MONGODB_URI) \
+	REDIS_URL=$(TEST_REDIS_URL) DATABASE_URL=$$($(PY) -m tools.stores url POSTGRES_URL) $(PY) -m pytest
+	REDIS_URL=$(TEST_REDIS_URL) MONGODB_URI=$$($(PY) -m tools.stores url OTHER_MONGODB_URI) \
 		$(PY) -m pytest tests/notes/test_mongodb_compatibility.py
 
 bench: $(VENV)/.test  ## Measure throughput and overheads; rewrites docs/benchmarks.md (~10 min).
-	$(PY) -m bench
+	$(PY) -m tools.bench
 
 drills: $(VENV)/.test  ## Load, store outages under load, integrity across stores, on their own stores (docs/drills.md).
-	$(PY) -m bench.drills
+	$(PY) -m tools.drills
 
 browser:  ## Install Debian's Chromium for the browser tests, if missing.
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }

@@ -15,8 +15,8 @@ from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 
-from stores.processes import free_port
-from stores.redis import RedisServer
+from tools.stores.processes import free_port
+from tools.stores.redis import RedisServer
 from tests.factories import UserFactory, logged_in
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bench.figures import format_ms, median, median_ratio, ratio
-from bench.memory import status_field_kib
-from bench.report import ANALYSIS_END, ANALYSIS_PLACEHOLDER, ANALYSIS_START, format_gap, kept_analysis
-from bench.server import open_connections
-from bench.targets import Check, furthest
-from bench.wrk import WrkOutputError, lua_string, parse_wrk_output, post_script, whole_seconds
+from tools.bench.figures import format_ms, median, median_ratio, ratio
+from tools.bench.memory import status_field_kib
+from tools.bench.report import ANALYSIS_END, ANALYSIS_PLACEHOLDER, ANALYSIS_START, format_gap, kept_analysis
+from tools.bench.server import open_connections
+from tools.bench.targets import Check, furthest
+from tools.bench.wrk import WrkOutputError, lua_string, parse_wrk_output, post_script, whole_seconds
 
 WRK_REPORT = """\
 Running 10s test @ http://127.0.0.1:41234/notes/public/?page=1

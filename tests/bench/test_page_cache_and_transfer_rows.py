@@ -8,17 +8,17 @@ import sys
 import pytest
 from bson import ObjectId
 
-from bench.environment import QUICK, Dataset
-from bench.figures import format_change
-from bench.load import LoadSettings, ScenarioResult
-from bench.machine import Facts
-from bench.memory import MIB, parse_peak_report, run_measured
-from bench.overheads import Comparison
-from bench.queries import PageQueries
-from bench.report import Run, cache_pairs, export_check, furthest_line, render, target_checks
-from bench.scenarios import FLOOR, MAIN_SERVER, SCENARIOS, UNCACHED_SERVER, Scenario, cached_and_uncached
-from bench.targets import furthest
-from bench.transfer import (
+from tools.bench.environment import QUICK, Dataset
+from tools.bench.figures import format_change
+from tools.bench.load import LoadSettings, ScenarioResult
+from tools.bench.machine import Facts
+from tools.bench.memory import MIB, parse_peak_report, run_measured
+from tools.bench.overheads import Comparison
+from tools.bench.queries import PageQueries
+from tools.bench.report import Run, cache_pairs, export_check, furthest_line, render, target_checks
+from tools.bench.scenarios import FLOOR, MAIN_SERVER, SCENARIOS, UNCACHED_SERVER, Scenario, cached_and_uncached
+from tools.bench.targets import furthest
+from tools.bench.transfer import (
     ExportMemory,
     TransferResult,
     export_note_counts,
@@ -26,7 +26,7 @@ from bench.transfer import (
     peak_spread,
     scratch_database_name,
 )
-from bench.wrk import WrkResult
+from tools.bench.wrk import WrkResult
 
 
 def loaded(scenario: Scenario, *rates: float, p50: float = 0.02) -> ScenarioResult:
@@ -40,7 +40,7 @@ def loaded(scenario: Scenario, *rates: float, p50: float = 0.02) -> ScenarioResu
 
 def bench_run(pages: dict[str, ScenarioResult], *, transfer: TransferResult | None = None, **fields) -> Run:
     return Run(
-        command="python -m bench --quick",
+        command="python -m tools.bench --quick",
         mode="quick",
         started_at="2026-11-26 20:00 UTC",
         seconds=60.0,

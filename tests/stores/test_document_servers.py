@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from stores.document import FerretDB, MongoJavaServer, document_server
-from stores.processes import ROOT, free_port
+from tools.stores.document import FerretDB, MongoJavaServer, document_server
+from tools.stores.processes import ROOT, free_port
 
 
 @pytest.fixture

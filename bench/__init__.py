@@ -1,1 +1,0 @@
-"""Polystore's benchmarks: `python -m bench` (see docs/benchmarks.md for the latest figures)."""

@@ -1,0 +1,1 @@
+"""Polystore's benchmarks: `python -m tools.bench` (see docs/benchmarks.md for the latest figures)."""

@@ -1,0 +1,201 @@
+"""One benchmark run, with Django set up on the benchmark's environment: load, overheads, transfer, peer, memory."""
+
+from __future__ import annotations
+
+import argparse
+import re
+from contextlib import ExitStack
+from pathlib import Path
+
+from django.conf import settings as django_settings
+from django.db import connections
+
+from tools.bench.browser import Browser
+from tools.bench.djongo_peer import djongo_peer
+from tools.bench.environment import ROOT, VAR, Dataset, SeedRecord, say
+from tools.bench.load import LoadSettings, measure_pages
+from tools.bench.machine import cpu_busy_share, facts, load_average
+from tools.bench.memory import process_age_seconds, resident_bytes
+from tools.bench.overheads import (
+    cache_hit,
+    engine_replaces_reads,
+    list_fetch,
+    notes_collection,
+    orm_full_read,
+    seed_users,
+    stock_full_read,
+    stock_get_by_pk,
+)
+from tools.bench.queries import count_page_queries
+from tools.bench.report import Run, WorkerMemory
+from tools.bench.scenarios import BENCH_NOTE_TITLE, FLOOR, MAIN_SERVER, SCENARIOS, UNCACHED_SERVER, Subjects
+from tools.bench.server import HOST, Server, gunicorn
+from tools.bench.transfer import TransferResult, measure_transfer
+from demo.services import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_username
+from health.probes import all_statuses
+from users.models import User
+
+
+def find_subjects() -> Subjects:
+    """The first two demo members, and a public note of the first (found with one indexed-free raw query)."""
+    reader, writer = demo_username(1), demo_username(2)
+    member = User.objects.get(username=reader)
+    note = notes_collection().find_one({"owner_id": member.pk, "visibility": "public"}, {"_id": 1})
+    if note is None:
+        raise SystemExit(f"bench: {reader} has no public note; reseed with --reset")
+    return Subjects(member_id=member.pk, public_note_id=str(note["_id"]), reader=reader, writer=writer)
+
+
+def dataset_counts() -> dict[str, int]:
+    collection = notes_collection()
+    database = collection.database
+    return {
+        "members": User.objects.filter(email__endswith=f"@{DEMO_EMAIL_DOMAIN}").count(),
+        "notes": database.command("count", collection.name)["n"],
+        "public": database.command("count", collection.name, query={"visibility": "public"})["n"],
+    }
+
+
+def server_versions() -> dict[str, str]:
+    """What each store's server reports (health.probes), with the MongoDB-wire server named for what it is."""
+    versions = {}
+    pom = (ROOT / "tools" / "stores" / "mongo-java-server" / "pom.xml").read_text()
+    stand_in = re.search(r"<mongo-java-server.version>([^<]+)<", pom)
+    for status in all_statuses():
+        reported = status.version if status.ok else f"down: {status.error}"
+        if status.kind == "mongodb" and stand_in:
+            versions["MongoDB-wire server"] = (
+                f"mongo-java-server {stand_in.group(1)}, H2 file backend (reports MongoDB {reported})"
+            )
+        else:
+            versions[f"{status.store} server ({status.kind})"] = reported
+    return versions
+
+
+def everything(
+    *,
+    args: argparse.Namespace,
+    dataset: Dataset,
+    env: dict[str, str],
+    wrk: str,
+    wrk_label: str,
+    seed: SeedRecord | None,
+) -> Run:
+    quick = args.quick
+    subjects = find_subjects()
+    writer_id = User.objects.get(username=subjects.writer).pk
+    scenarios = [s for s in SCENARIOS if not args.only or s.key in args.only or s.key == FLOOR.key]
+    settings = LoadSettings(
+        threads=args.threads,
+        connections=args.connections,
+        duration=args.duration or (3.0 if quick else 10.0),
+        warmup=1.0 if quick else 2.0,
+        rounds=args.rounds or (1 if quick else 3),
+    )
+    repeats = 3 if quick else 5
+    machine = facts(server_versions=server_versions(), wrk=wrk_label)
+    counts = dataset_counts()
+    say(f"dataset: {counts['members']:,} members, {counts['notes']:,} notes ({counts['public']:,} public)")
+
+    def collect_writes() -> int:
+        return notes_collection().delete_many({"owner_id": writer_id, "title": BENCH_NOTE_TITLE}).deleted_count
+
+    idle_check = (cpu_busy_share(), load_average())
+    say(
+        f"before the load: {idle_check[0] * 100:.0f} % of the CPUs busy with other work, "
+        f"load average {idle_check[1]:.2f}"
+    )
+    with ExitStack() as stack:
+        servers: dict[str, Server] = {}
+        for name in sorted({scenario.server for scenario in scenarios}, key=lambda name: name != MAIN_SERVER):
+            server_env = {**env, "PAGE_CACHE_SECONDS": "0"} if name == UNCACHED_SERVER else env
+            log = VAR / ("gunicorn.log" if name == MAIN_SERVER else f"gunicorn-{name}.log")
+            servers[name] = stack.enter_context(
+                gunicorn(server_env, workers=args.workers, log=log, extra_args=args.gunicorn_arg)
+            )
+            say(f"gunicorn {servers[name].pid} on {servers[name].base_url} ({name})")
+        server = servers[MAIN_SERVER]
+        browsers = {"reader": Browser(HOST, server.port), "writer": Browser(HOST, server.port)}
+        for login, browser in browsers.items():
+            browser.log_in(getattr(subjects, login), DEMO_PASSWORD)
+        say(f"loading {len(scenarios)} scenarios")
+        pages = measure_pages(
+            servers=servers,
+            wrk=wrk,
+            scenarios=scenarios,
+            subjects=subjects,
+            browsers=browsers,
+            settings=settings,
+            scripts=VAR / "scripts",
+            collect_writes=collect_writes,
+        )
+        workers = [
+            WorkerMemory(pid, resident_bytes(pid), process_age_seconds(pid), name)
+            for name, running in servers.items()
+            for pid in running.worker_pids()
+        ]
+        restarts = sum(running.worker_restarts() for running in servers.values())
+    after_load = load_average()
+    say("counting queries per page (in-process)")
+    queries = count_page_queries(scenarios, subjects)
+    collect_writes()
+
+    overheads = []
+    if not args.skip_overheads:
+        say("overheads, in-process")
+        overheads.append(orm_full_read(repeats=repeats))
+        if engine_replaces_reads():
+            overheads.append(stock_full_read(repeats=3))
+            overheads.append(stock_get_by_pk(repeats=3))
+        overheads += list_fetch(repeats=repeats)
+        overheads += seed_users(count=500 if quick else 5000, seed=dataset.seed, repeats=1 if quick else 3)
+        overheads += cache_hit(gets=2000, repeats=3 if quick else 7)
+    transfer = TransferResult(status="skipped", reason="--skip-transfer")
+    if not args.skip_transfer:
+        say("import_notes and export_notes, on a scratch database")
+        transfer = measure_transfer(
+            env=env, bench_database=connections["mongodb"].settings_dict["NAME"], total=counts["notes"]
+        )
+        overheads += transfer.comparisons
+    peer = None
+    if not args.skip_djongo:
+        say("djongo peer")
+        peer = djongo_peer(
+            mongodb_uri=env["MONGODB_URI"],
+            database=connections["mongodb"].settings_dict["NAME"],
+            count=1000,
+            repeats=3 if quick else 5,
+        )
+        say(f"djongo: {peer.status} ({peer.step}) {peer.detail}")
+    relational = connections["default"]
+    return Run(
+        command="",
+        mode="quick" if quick else "full",
+        started_at="",
+        seconds=0.0,
+        facts=machine,
+        dataset=dataset,
+        counts=counts,
+        relational=(
+            f"PostgreSQL database `{relational.settings_dict['NAME']}`"
+            if relational.vendor == "postgresql"
+            else f"SQLite file `{Path(relational.settings_dict['NAME']).relative_to(ROOT)}`"
+        ),
+        document_database=connections["mongodb"].settings_dict["NAME"],
+        seed=seed,
+        load=settings,
+        gunicorn_args=args.gunicorn_arg,
+        gunicorn_workers=args.workers,
+        pages=pages,
+        queries=queries,
+        overheads=overheads,
+        peer=peer,
+        workers=workers,
+        worker_restarts=restarts,
+        transfer=transfer,
+        page_cache_seconds=django_settings.PAGE_CACHE_SECONDS,
+        repeats=repeats,
+        busy_before=idle_check[0],
+        load_before=idle_check[1],
+        load_after=after_load,
+    )

@@ -1,0 +1,382 @@
+"""What each layer costs over the raw driver on the same server and data, measured side by side in-process.
+
+Run after django.setup() with the benchmark's environment (bench/environment.py).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Literal
+
+import redis
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+from django.core.cache import cache
+from django.db import connections, transaction
+from faker import Faker
+
+import demo.services
+from tools.bench.environment import say
+from tools.bench.figures import median, time_once, timed_repeats
+from demo.services import DEMO_PASSWORD, _member, demo_seed
+from notes.models import Note
+from notes.transfer import notes_collection
+from users.models import User
+
+ROOT = Path(__file__).resolve().parents[2]
+READ_COUNT = 1000
+# The fields a note card shows (templates/notes/_note_card.html): title, excerpt of the body,
+# owner, date, checklist progress, tags, and the pinned/public badges.
+LIST_FIELDS = ("owner_id", "title", "body", "updated_at", "checklist", "tags", "pinned", "visibility")
+CACHE_VALUE = ('<article class="note-card"><a href="/notes/0/">A cached fragment</a></article>\n' * 40)[:2048]
+Kind = Literal["time", "throughput"]
+
+
+@dataclass
+class Comparison:
+    """One layer against the raw driver doing the same work."""
+
+    key: str
+    title: str
+    subject: str  # what is measured, e.g. "Note.objects.all()[:1000]"
+    baseline: str  # the raw equivalent
+    kind: Kind  # "time": subject/baseline is an overhead factor; "throughput": baseline/subject is a share
+    subject_seconds: list[float] = field(default_factory=list)
+    baseline_seconds: list[float] = field(default_factory=list)
+    per: str = ""  # e.g. "1,000 notes" — what one timed repeat does
+    status: str = "measured"  # or "not built yet", "failed"
+    reason: str = ""
+    note: str = ""
+
+    @property
+    def measured(self) -> bool:
+        return self.status == "measured" and bool(self.subject_seconds) and bool(self.baseline_seconds)
+
+    @property
+    def subject_time(self) -> float:
+        return median(self.subject_seconds)
+
+    @property
+    def baseline_time(self) -> float:
+        return median(self.baseline_seconds)
+
+    @property
+    def factor(self) -> float:
+        """Subject time over baseline time: 1.0 is no overhead."""
+        return self.subject_time / self.baseline_time
+
+    @property
+    def share(self) -> float:
+        """Subject throughput as a share of the baseline's (baseline time over subject time)."""
+        return self.baseline_time / self.subject_time
+
+
+def side_by_side(
+    comparison: Comparison, subject: Callable[[], object], baseline: Callable[[], object], *, repeats: int
+) -> Comparison:
+    """Time subject and baseline alternately, repeat by repeat, so drift affects both alike."""
+    subject(), baseline()  # warm connections and caches on both sides
+    for _ in range(repeats):
+        comparison.subject_seconds += timed_repeats(subject, repeats=1, warmup=0)
+        comparison.baseline_seconds += timed_repeats(baseline, repeats=1, warmup=0)
+    say(f"{comparison.key}: {comparison.subject_time * 1000:.1f} ms vs {comparison.baseline_time * 1000:.1f} ms")
+    return comparison
+
+
+# ----------------------------------------------------------------------------- document store reads
+def orm_full_read(*, repeats: int) -> Comparison:
+    collection = notes_collection()
+    return side_by_side(
+        Comparison(
+            "orm-read",
+            f"Read {READ_COUNT:,} full notes",
+            f"list(Note.objects.all()[:{READ_COUNT}])",
+            f"list(collection.find({{}}, limit={READ_COUNT}))",
+            "time",
+            per=f"{READ_COUNT:,} notes",
+            note="model instances with their embedded checklist items, against the raw documents",
+        ),
+        lambda: list(Note.objects.all()[:READ_COUNT]),
+        lambda: list(collection.find({}, limit=READ_COUNT)),
+        repeats=repeats,
+    )
+
+
+def list_fetch(*, repeats: int) -> list[Comparison]:
+    collection = notes_collection()
+    projection = dict.fromkeys(LIST_FIELDS, 1)
+    fields = ", ".join(f'"{name}"' for name in LIST_FIELDS)
+    raw = f"list(collection.find({{}}, projection, limit={READ_COUNT}))"
+    only = side_by_side(
+        Comparison(
+            "list-only",
+            f"List-page fetch of {READ_COUNT:,} notes, .only()",
+            f"list(Note.objects.only({fields})[:{READ_COUNT}])",
+            raw,
+            "time",
+            per=f"{READ_COUNT:,} notes",
+            note="model instances with only the fields a note card shows (what a ListView would use)",
+        ),
+        lambda: list(Note.objects.only(*LIST_FIELDS)[:READ_COUNT]),
+        lambda: list(collection.find({}, projection, limit=READ_COUNT)),
+        repeats=repeats,
+    )
+    values = side_by_side(
+        Comparison(
+            "list-values",
+            f"List-page fetch of {READ_COUNT:,} notes, .values()",
+            f'list(Note.objects.values("pk", {fields})[:{READ_COUNT}])',
+            raw,
+            "time",
+            per=f"{READ_COUNT:,} notes",
+            note="dictionaries instead of model instances",
+        ),
+        lambda: list(Note.objects.values("pk", *LIST_FIELDS)[:READ_COUNT]),
+        lambda: list(collection.find({}, projection, limit=READ_COUNT)),
+        repeats=repeats,
+    )
+    return [only, values]
+
+
+@contextmanager
+def stock_backend_reads() -> Iterator[None]:
+    """Read through django-mongodb-backend's own query path (every read an aggregate), if the engine replaces it."""
+    from django_mongodb_backend.query import MongoQuery
+
+    from mongodb_engine import compiler
+
+    replaced = compiler.SQLCompiler.query_class
+    compiler.SQLCompiler.query_class = MongoQuery
+    try:
+        yield
+    finally:
+        compiler.SQLCompiler.query_class = replaced
+
+
+def engine_replaces_reads() -> bool:
+    from django_mongodb_backend.query import MongoQuery
+
+    from mongodb_engine import compiler
+
+    return compiler.SQLCompiler.query_class is not MongoQuery
+
+
+def stock_full_read(*, repeats: int) -> Comparison:
+    """The same read through the backend's stock aggregate path, to show what the engine's find path saves."""
+    collection = notes_collection()
+
+    def stock() -> None:
+        with stock_backend_reads():
+            list(Note.objects.all()[:READ_COUNT])
+
+    return side_by_side(
+        Comparison(
+            "orm-read-stock",
+            f"Read {READ_COUNT:,} full notes, backend's stock aggregate path",
+            f"list(Note.objects.all()[:{READ_COUNT}]) as aggregate([{{$limit: {READ_COUNT}}}])",
+            f"list(collection.find({{}}, limit={READ_COUNT}))",
+            "time",
+            per=f"{READ_COUNT:,} notes",
+            note="django-mongodb-backend 5.2.4 sends every read as an aggregate pipeline",
+        ),
+        stock,
+        lambda: list(collection.find({}, limit=READ_COUNT)),
+        repeats=repeats,
+    )
+
+
+def stock_get_by_pk(*, repeats: int) -> Comparison:
+    """A note's page lookup, Note.objects.get(pk=…), through the stock aggregate path and the engine's find()."""
+    pk = notes_collection().find_one({}, {"_id": 1})["_id"]
+
+    def stock() -> None:
+        with stock_backend_reads():
+            Note.objects.get(pk=pk)
+
+    return side_by_side(
+        Comparison(
+            "get-stock",
+            "One note by pk: backend's aggregate vs the engine's find()",
+            "Note.objects.get(pk=…) as aggregate([{$match: {_id: …}}, …])",
+            "Note.objects.get(pk=…) as find({_id: …}) (mongodb_engine)",
+            "time",
+            per="1 note",
+            note="mongo-java-server runs every aggregate over the whole collection, even behind a $match "
+            "on _id; find() uses the _id index",
+        ),
+        stock,
+        lambda: Note.objects.get(pk=pk),
+        repeats=repeats,
+    )
+
+
+# ----------------------------------------------------------------------------- relational writes
+@contextmanager
+def demo_prefix(prefix: str) -> Iterator[None]:
+    """Make seed_demo name its members `<prefix>000001…`, so that every row it writes is new."""
+    original = demo.services.DEMO_PREFIX
+    demo.services.DEMO_PREFIX = prefix
+    try:
+        yield
+    finally:
+        demo.services.DEMO_PREFIX = original
+
+
+SEED_PREFIX, RAW_PREFIX = "benchseed", "benchraw"
+
+
+def delete_scratch_members() -> None:
+    """Remove the members the seed measurement wrote (plain SQL: no signals, nothing else touched)."""
+    table = connections["default"].ops.quote_name(User._meta.db_table)
+    with connections["default"].cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {table} WHERE username LIKE %s OR username LIKE %s", [f"{SEED_PREFIX}%", f"{RAW_PREFIX}%"]
+        )
+
+
+def member_rows(count: int, *, seed: int, password: str) -> tuple[list[User], list[tuple]]:
+    """The members seed_demo makes for numbers 1..count, built by its own code, and their DB-API rows."""
+    connection = connections["default"]
+    fields = [f for f in User._meta.concrete_fields if not f.primary_key]
+    fake = Faker()
+    members, rows = [], []
+    with demo_prefix(RAW_PREFIX):
+        for number in range(1, count + 1):
+            fake.seed_instance(seed * 1_000_003 + number)
+            member = _member(number, fake, password)
+            members.append(member)
+            rows.append(tuple(f.get_db_prep_save(f.pre_save(member, True), connection) for f in fields))
+    return members, rows
+
+
+def insert_member_rows(rows: list[tuple], *, batch_size: int) -> None:
+    """executemany on the raw DB-API connection, one transaction per batch as seed_demo commits."""
+    connection = connections["default"]
+    connection.ensure_connection()
+    fields = [f for f in User._meta.concrete_fields if not f.primary_key]
+    marker = "?" if connection.vendor == "sqlite" else "%s"
+    statement = (
+        f"INSERT INTO {connection.ops.quote_name(User._meta.db_table)} "
+        f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
+        f"VALUES ({', '.join([marker] * len(fields))})"
+    )
+    for start in range(0, len(rows), batch_size):
+        with transaction.atomic(using="default"):
+            raw_cursor = connection.connection.cursor()
+            raw_cursor.executemany(statement, rows[start : start + batch_size])
+            raw_cursor.close()
+
+
+def seed_users(*, count: int, seed: int, repeats: int) -> list[Comparison]:
+    """seed_demo's member writing against raw executemany of the same rows with the same password hash."""
+    password = make_password(DEMO_PASSWORD)
+    comparison = Comparison(
+        "seed-users",
+        f"Write {count:,} members",
+        f"demo_seed(users={count:,}, notes_per_user=0)",
+        "executemany() on the DB-API connection, same rows and hash",
+        "throughput",
+        per=f"{count:,} members",
+        note="seed_demo's time includes making each member with Faker and hashing the password once",
+    )
+    generation = Comparison(
+        "seed-users-rows",
+        f"… of which: making {count:,} members' rows with Faker",
+        "Faker rows, no writes",
+        "executemany() on the DB-API connection",
+        "time",
+        per=f"{count:,} members",
+    )
+    bulk = Comparison(
+        "seed-users-bulk",
+        f"User.objects.bulk_create of {count:,} ready-made members",
+        "bulk_create(batch of 500), rows built beforehand",
+        "executemany() on the DB-API connection",
+        "time",
+        per=f"{count:,} members",
+        note="the ORM's write path alone, without Faker",
+    )
+    delete_scratch_members()
+    try:
+        for _ in range(repeats):
+            with demo_prefix(SEED_PREFIX):
+                seeded, _ = time_once(partial(demo_seed, users=count, notes_per_user=0, seed=seed, batch_size=500))
+            comparison.subject_seconds.append(seeded)
+            made, (members, rows) = time_once(partial(member_rows, count, seed=seed, password=password))
+            generation.subject_seconds.append(made)
+            raw, _ = time_once(partial(insert_member_rows, rows, batch_size=500))
+            for measured in (comparison, generation, bulk):
+                measured.baseline_seconds.append(raw)
+            delete_scratch_members()
+            bulk.subject_seconds.append(time_once(partial(_bulk_create, members))[0])
+            delete_scratch_members()
+    finally:
+        delete_scratch_members()
+    say(f"seed-users: {comparison.subject_time:.2f} s vs {comparison.baseline_time:.2f} s")
+    return [comparison, generation, bulk]
+
+
+def _bulk_create(members: list[User]) -> None:
+    for start in range(0, len(members), 500):
+        with transaction.atomic(using="default"):
+            User.objects.bulk_create(members[start : start + 500])
+
+
+# ----------------------------------------------------------------------------- cache
+def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
+    """A cache hit through django-redis against redis-py's GET of the same key on the same server."""
+    cache.set("bench:fragment", CACHE_VALUE, timeout=600)
+    key = cache.make_key("bench:fragment")
+    raw = redis.Redis.from_url(settings.CACHE_URL)
+    assert cache.get("bench:fragment") == CACHE_VALUE and raw.get(key) is not None
+
+    def through_django() -> None:
+        for _ in range(gets):
+            cache.get("bench:fragment")
+
+    def raw_get() -> None:
+        for _ in range(gets):
+            raw.get(key)
+
+    def raw_get_unpickled() -> None:
+        for _ in range(gets):
+            pickle.loads(raw.get(key))
+
+    per = f"{gets:,} GETs of a {len(CACHE_VALUE.encode()):,}-byte value"
+    results = [
+        side_by_side(
+            Comparison(
+                "cache-hit",
+                "Cache hit",
+                "cache.get(key) (django-redis)",
+                "redis.Redis.get(key)",
+                "time",
+                per=per,
+                note="django-redis also unpickles the value; the raw GET returns bytes",
+            ),
+            through_django,
+            raw_get,
+            repeats=repeats,
+        ),
+        side_by_side(
+            Comparison(
+                "cache-hit-unpickled",
+                "Cache hit, raw GET also unpickled",
+                "cache.get(key) (django-redis)",
+                "pickle.loads(redis.Redis.get(key))",
+                "time",
+                per=per,
+                note="the same work on both sides: what django-redis itself adds",
+            ),
+            through_django,
+            raw_get_unpickled,
+            repeats=repeats,
+        ),
+    ]
+    cache.delete("bench:fragment")
+    return results

@@ -1,0 +1,620 @@
+"""docs/benchmarks.md: every figure of a run, the targets it meets and misses, and a kept analysis."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from tools.bench.djongo_peer import PeerResult
+from tools.bench.environment import Dataset, SeedRecord
+from tools.bench.figures import format_change, format_factor, format_ms, format_percent, format_rate
+from tools.bench.load import LoadSettings, ScenarioResult
+from tools.bench.machine import Facts
+from tools.bench.memory import MIB
+from tools.bench.overheads import Comparison
+from tools.bench.queries import PageQueries
+from tools.bench.scenarios import FLOOR, MAIN_SERVER, UNCACHED_SUFFIX
+from tools.bench.targets import Check, furthest
+from tools.bench.transfer import TransferResult, peak_spread
+
+ANALYSIS_START, ANALYSIS_END = "<!-- analysis:start -->", "<!-- analysis:end -->"
+ANALYSIS_PLACEHOLDER = (
+    "(Write the analysis of the run here: `python -m tools.bench` keeps this section when it rewrites the file.)"
+)
+LIST_SHARE_TARGET = 0.35
+CACHED_SHARE_TARGET = 0.75
+EXPORT_SPREAD_TARGET = 1.10  # the same ± 10 %
+P99_OVER_P50_TARGET = 4.0
+WORKER_RSS_TARGET_MIB = 80
+SEED_RSS_TARGET_MIB = 200
+
+
+@dataclass(frozen=True)
+class WorkerMemory:
+    pid: int
+    rss: int  # bytes
+    age: float  # seconds since the worker started
+    server: str = MAIN_SERVER
+
+
+@dataclass
+class Run:
+    command: str
+    mode: str
+    started_at: str
+    seconds: float
+    facts: Facts
+    dataset: Dataset
+    counts: dict[str, int]
+    relational: str
+    document_database: str
+    seed: SeedRecord | None
+    load: LoadSettings
+    gunicorn_args: list[str]
+    gunicorn_workers: int
+    pages: dict[str, ScenarioResult]
+    queries: dict[str, PageQueries]
+    overheads: list[Comparison]
+    peer: PeerResult | None
+    workers: list[WorkerMemory]
+    worker_restarts: int
+    transfer: TransferResult
+    page_cache_seconds: int
+    repeats: int
+    busy_before: float  # share of the CPUs busy with other work just before the load
+    load_before: float
+    load_after: float
+    notes: list[str] = field(default_factory=list)
+
+
+def kept_analysis(existing: str) -> str:
+    """The hand-written analysis of the file being replaced, or a placeholder."""
+    match = re.search(re.escape(ANALYSIS_START) + r"\n(.*?)\n?" + re.escape(ANALYSIS_END), existing, re.DOTALL)
+    return match.group(1).strip() if match and match.group(1).strip() else ANALYSIS_PLACEHOLDER
+
+
+# ----------------------------------------------------------------------------- targets
+def _share_shown(result: ScenarioResult, share: float) -> str:
+    about = "≈ " if result.sequential else ""
+    return about + (format_percent(share) if share >= 0.01 else f"{share * 100:.2f} %")
+
+
+def _page_why(run: Run, result: ScenarioResult) -> str:
+    """What a page costs per request: its queries per store and one request alone."""
+    queries = run.queries.get(result.scenario.key)
+    counted = f"{queries.relational} relational and {queries.document} document-store queries; " if queries else ""
+    return f"per request {counted}one request alone took {format_ms(result.single_request)}"
+
+
+def target_checks(run: Run) -> list[Check]:
+    checks: list[Check] = []
+    floor = run.pages.get(FLOOR.key)
+    cached_measured = False
+    for result in run.pages.values():
+        scenario = result.scenario
+        if not result.measured or scenario.group == "floor" or floor is None or not floor.measured:
+            continue
+        share = result.share_of(floor)
+        figure = f"{scenario.title}: req/s share of the floor"
+        if scenario.variant == "cached":
+            cached_measured = True
+            target, limit = "cached anonymous page ≥ 75 % of the floor (Redis alone)", CACHED_SHARE_TARGET
+        elif scenario.group == "list":
+            target, limit = "uncached list page ≥ 35 % of the floor", LIST_SHARE_TARGET
+        else:
+            continue
+        checks.append(
+            Check(figure, target, "at least", limit, share, _share_shown(result, share), why=_page_why(run, result))
+        )
+    if not cached_measured:
+        checks.append(
+            Check(
+                "Cached anonymous page, share of the floor",
+                "≥ 75 % of the floor",
+                "at least",
+                CACHED_SHARE_TARGET,
+                None,
+                "–",
+                reason="no cached variant was measured in this run",
+            )
+        )
+    for result in run.pages.values():
+        if not result.measured:
+            continue
+        spread, label, reason = None, f"{result.scenario.title}: p99 / p50", ""
+        if result.sequential:
+            reason = "too slow to load; timed one request per round"
+        elif result.p50 > 0:
+            spread = result.p99 / result.p50
+            if result.connections != run.load.connections:
+                label += f" (at {result.connections} connections)"
+        else:
+            reason = "no request completed"
+        checks.append(
+            Check(
+                label,
+                "p99 ≤ 4× p50 at 16 connections",
+                "at most",
+                P99_OVER_P50_TARGET,
+                spread,
+                "–" if spread is None else format_factor(spread),
+                reason=reason,
+            )
+        )
+    by_key = {comparison.key: comparison for comparison in run.overheads}
+    for key, figure, target, limit in (
+        ("orm-read", "ORM read of 1,000 full notes / raw find()", "≤ 3× raw find()", 3.0),
+        ("list-only", "List-page fetch (.only) / raw find(), same projection", "≤ 2× raw find()", 2.0),
+        ("cache-hit", "Cache hit through django-redis / raw redis-py GET", "within 10 % of raw GET", 1.10),
+    ):
+        comparison = by_key.get(key)
+        if comparison is not None and comparison.measured:
+            checks.append(
+                Check(
+                    figure,
+                    target,
+                    "at most",
+                    limit,
+                    comparison.factor,
+                    format_factor(comparison.factor),
+                    why=comparison.note,
+                )
+            )
+        else:
+            checks.append(Check(figure, target, "at most", limit, None, "–", reason=_why_not(comparison)))
+    for key, figure, target, limit in (
+        ("seed-users", "seed_demo members / raw executemany (throughput)", "≥ 50 %", 0.50),
+        ("import-notes", "import_notes / raw insert_many (throughput)", "≥ 70 %", 0.70),
+    ):
+        comparison = by_key.get(key)
+        if comparison is not None and comparison.measured:
+            checks.append(
+                Check(
+                    figure,
+                    target,
+                    "at least",
+                    limit,
+                    comparison.share,
+                    format_percent(comparison.share),
+                    why=comparison.note,
+                )
+            )
+        else:
+            reason = _why_not(comparison)
+            if comparison is None and key == "import-notes" and run.transfer.status != "measured":
+                reason = f"{run.transfer.status}: {run.transfer.reason}" if run.transfer.reason else run.transfer.status
+            checks.append(Check(figure, target, "at least", limit, None, "–", reason=reason))
+    if run.workers:
+        largest = max(worker.rss for worker in run.workers) / MIB
+        checks.append(
+            Check(
+                "gunicorn worker RSS after the load (largest)",
+                "≤ 80 MB",
+                "at most",
+                WORKER_RSS_TARGET_MIB,
+                largest,
+                f"{largest:.1f} MiB",
+            )
+        )
+    checks.append(export_check(run.transfer))
+    if run.seed is not None and run.seed.users == 10_000 and run.seed.notes_per_user == 10:
+        checks.append(
+            Check(
+                "seed_demo 10,000 members × 10 notes, peak RSS",
+                "≤ 200 MB",
+                "at most",
+                SEED_RSS_TARGET_MIB,
+                run.seed.peak_rss_mib,
+                f"{run.seed.peak_rss_mib:.1f} MiB",
+            )
+        )
+    else:
+        checks.append(
+            Check(
+                "seed_demo 10,000 members × 10 notes, peak RSS",
+                "≤ 200 MB",
+                "at most",
+                SEED_RSS_TARGET_MIB,
+                None,
+                "–",
+                reason="measured only when a full run seeds its dataset",
+            )
+        )
+    checks.append(
+        Check(
+            "Queries per page, 1 row vs a full page",
+            "the same, per store",
+            "at most",
+            0,
+            None,
+            "–",
+            reason="this run counts a full page only (see the pages table)",
+        )
+    )
+    return checks
+
+
+def export_check(transfer: TransferResult) -> Check:
+    """export_notes' peak RSS at all the notes against a tenth of them: flat means the same ± 10 %."""
+    if len(transfer.exports) != 2:
+        reason = f"{transfer.status}: {transfer.reason}" if transfer.reason else transfer.status
+        return Check(
+            "export_notes peak RSS, 100,000 vs 10,000 notes",
+            "the same ± 10 %",
+            "at most",
+            EXPORT_SPREAD_TARGET,
+            None,
+            "–",
+            reason=reason,
+        )
+    small, large = transfer.exports
+    return Check(
+        f"export_notes peak RSS, {large.notes:,} vs {small.notes:,} notes",
+        "the same ± 10 %",
+        "at most",
+        EXPORT_SPREAD_TARGET,
+        peak_spread(small.peak_rss, large.peak_rss),
+        f"{format_change(large.peak_rss / small.peak_rss)} ({large.peak_rss / MIB:.1f} vs {small.peak_rss / MIB:.1f} MiB)",
+        why=f"{large.notes:,} notes peaked at {large.peak_rss / MIB:.1f} MiB, {small.notes:,} at "
+        f"{small.peak_rss / MIB:.1f} MiB",
+    )
+
+
+def _why_not(comparison: Comparison | None) -> str:
+    if comparison is None:
+        return "not run"
+    return f"{comparison.status}: {comparison.reason}" if comparison.reason else comparison.status
+
+
+# ----------------------------------------------------------------------------- rendering
+def format_gap(gap: float) -> str:
+    """How far off a missed target is: 1.05×, 2.7×, 1,230×."""
+    if gap < 2:
+        return f"{gap:.2f}×"
+    return f"{gap:.1f}×" if gap < 10 else f"{gap:,.0f}×"
+
+
+def _verdict(check: Check) -> str:
+    if check.met is None:
+        return check.reason
+    if check.met:
+        return "met"
+    return f"**missed** ({format_gap(check.gap)} off)" if check.gap != float("inf") else "**missed**"
+
+
+def _pages_table(run: Run) -> list[str]:
+    floor = run.pages.get(FLOOR.key)
+    lines = [
+        (
+            "| scenario | path | req/s | p50 | p99 | p99/p50 | share of floor | requests (failed) "
+            "| queries: relational / document |"
+        ),
+        "|---|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for result in run.pages.values():
+        scenario = result.scenario
+        if not result.measured:
+            lines.append(f"| {scenario.title} | {result.path or '–'} | {result.status}: {result.reason} ||||||| ")
+            continue
+        about = "≈ " if result.sequential else ""
+        share = _share_shown(result, result.share_of(floor)) if floor and floor.measured else "–"
+        spread = format_factor(result.p99 / result.p50) if result.p50 > 0 and not result.sequential else "–"
+        p99 = "–" if result.sequential else format_ms(result.p99)
+        queries = run.queries.get(scenario.key)
+        counted = f"{queries.relational} / {queries.document}" if queries else "–"
+        how = (
+            " (one request per round)"
+            if result.sequential
+            else ""
+            if result.connections == run.load.connections
+            else f" (c{result.connections})"
+        )
+        rate = format_rate(result.rate) if result.rate >= 10 else f"{result.rate:.2f}"
+        lines.append(
+            f"| {scenario.title}{how} | `{result.path}` | {about}{rate} | {format_ms(result.p50)} | {p99} | {spread} "
+            f"| {share} | {result.requests:,} ({result.failures:,}) | {counted} |"
+        )
+    return lines
+
+
+def _page_notes(run: Run) -> list[str]:
+    lines = []
+    for result in run.pages.values():
+        scenario = result.scenario
+        details = []
+        if scenario.note:
+            details.append(scenario.note)
+        if result.measured and result.sequential:
+            latencies = ", ".join(f"{timed.p50:.1f} s" for timed in result.runs)
+            details.append(
+                f"too slow to load-test: one request alone took {result.single_request:.1f} s, so no "
+                f"request of a {run.load.duration:g} s wrk run would finish; it was timed with one request "
+                f"per round instead ({latencies}) and its req/s estimated as {run.gunicorn_workers} "
+                "workers / latency"
+            )
+        elif result.measured and result.connections != run.load.connections:
+            details.append(
+                f"one request alone took {result.single_request:.1f} s, so it was loaded with "
+                f"{result.connections} connections (one per worker) instead of {run.load.connections}"
+            )
+        if result.measured and max(result.drains, default=0) > 0.5:
+            details.append(
+                f"after each run gunicorn needed up to {max(result.drains):.0f} s to finish the requests "
+                "wrk had left queued"
+            )
+        if result.written is not None:
+            details.append(
+                f"{result.written:,} notes were written for {result.requests:,} requests (and deleted after each run)"
+            )
+        if details:
+            lines.append(f"- **{scenario.title}**: " + "; ".join(details) + ".")
+    return lines
+
+
+def _overheads_table(run: Run) -> list[str]:
+    lines = [
+        "| figure | through the layer | raw | layer | raw | factor / share |",
+        "|---|---|---|---:|---:|---:|",
+    ]
+    for comparison in run.overheads:
+        if not comparison.measured:
+            lines.append(
+                f"| {comparison.title} | {comparison.subject} | {comparison.baseline} "
+                f"| {comparison.status}: {comparison.reason} |||"
+            )
+            continue
+        figure = (
+            f"{format_factor(comparison.factor)} the time"
+            if comparison.kind == "time"
+            else f"{format_percent(comparison.share)} of raw throughput"
+        )
+        once = "; one run each" if len(comparison.subject_seconds) == 1 else ""
+        lines.append(
+            f"| {comparison.title} (per {comparison.per}{once}) | `{comparison.subject}` | `{comparison.baseline}` "
+            f"| {format_ms(comparison.subject_time)} | {format_ms(comparison.baseline_time)} | {figure} |"
+        )
+    notes = [f"- **{c.title}**: {c.note}." for c in run.overheads if c.note]
+    return [*lines, "", *notes]
+
+
+def _peer_section(run: Run) -> list[str]:
+    peer = run.peer
+    if peer is None:
+        return ["Skipped (`--skip-djongo`)."]
+    installed = ", ".join(f"{name} {version}" for name, version in sorted(peer.installed.items())) or "nothing"
+    lines = [
+        (
+            f"djongo in its own virtualenv (`var/bench/djongo-venv`, {installed}), the same server and data, a "
+            "model mapped onto the `notes_note` collection (JSONField for tags, checklist and attributes)."
+        )
+    ]
+    if peer.status == "measured" and peer.orm and peer.raw:
+        factor = format_factor(peer.orm / peer.raw)
+        lines += [
+            "",
+            "| figure | djongo | raw pymongo 3.11 find() | factor |",
+            "|---|---:|---:|---:|",
+            f"| Read 1,000 full notes | {format_ms(peer.orm)} | {format_ms(peer.raw)} | {factor} |",
+            "",
+            (
+                f"It runs: {peer.detail}. It still pins Django 3.1, which has had no security release since "
+                "December 2021 (DESIGN.md), so it stays a reference row, not an option."
+            ),
+        ]
+    else:
+        lines += [
+            "",
+            f"It does not run: stopped at **{peer.step}** with `{peer.detail}`.",
+            "",
+            "```",
+            *peer.traceback,
+            "```",
+        ]
+    return lines
+
+
+def cache_pairs(pages: dict[str, ScenarioResult]) -> list[tuple[ScenarioResult, ScenarioResult]]:
+    """Each cached page with its page-cache-off twin, when both were measured."""
+    pairs = []
+    for key, cached in pages.items():
+        uncached = pages.get(f"{key}{UNCACHED_SUFFIX}")
+        if cached.scenario.variant == "cached" and uncached is not None and cached.measured and uncached.measured:
+            pairs.append((cached, uncached))
+    return pairs
+
+
+def _page_cache_section(run: Run) -> list[str]:
+    pairs = cache_pairs(run.pages)
+    lines = [
+        (
+            f"The cached variants run on the normal server (`PAGE_CACHE_SECONDS={run.page_cache_seconds}`), each run "
+            "after one request that fills the cache (notes written by the create scenario give the pages new "
+            'versions); the "page cache off" variants run on a second gunicorn, the same in every other way, started '
+            "with `PAGE_CACHE_SECONDS=0`, in the same interleaved rounds. Both answer anonymous visitors."
+        ),
+        "",
+    ]
+    if not pairs:
+        return [*lines, "No page was measured both ways in this run."]
+    lines += [
+        "| page | cached req/s | page cache off req/s | cached p50 | page cache off p50 | cached / off (req/s) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for cached, uncached in pairs:
+        about = "≈ " if cached.sequential or uncached.sequential else ""
+        title = cached.scenario.title.removesuffix(", cached")
+        lines.append(
+            f"| {title} (`{cached.path}`) | {_rate(cached)} | {_rate(uncached)} | {format_ms(cached.p50)} "
+            f"| {format_ms(uncached.p50)} | {about}{format_factor(cached.share_of(uncached))} |"
+        )
+    return lines
+
+
+def _rate(result: ScenarioResult) -> str:
+    rate = format_rate(result.rate) if result.rate >= 10 else f"{result.rate:.2f}"
+    return ("≈ " if result.sequential else "") + rate
+
+
+def _transfer_lines(run: Run) -> list[str]:
+    transfer = run.transfer
+    if len(transfer.exports) != 2:
+        reason = f": {transfer.reason}" if transfer.reason else ""
+        return [f"- `export_notes` peak RSS at a tenth of the notes and at all of them: **{transfer.status}**{reason}."]
+    lines = [
+        "| `manage.py export_notes --output FILE` of | peak RSS | time | read from |",
+        "|---|---:|---:|---|",
+    ]
+    for export in transfer.exports:
+        lines.append(
+            f"| {export.notes:,} notes | {export.peak_rss / MIB:.1f} MiB | {export.seconds:.1f} s | `{export.source}` |"
+        )
+    check = export_check(transfer)
+    return [
+        *lines,
+        "",
+        (
+            "Peak RSS is the kernel's high-water mark of each finished command (ru_maxrss from wait4, read by a "
+            "small process that starts it, so that the benchmark's own memory cannot count). "
+            f"{check.figure}: {check.shown}, target {check.target}: {_verdict(check)}."
+        ),
+    ]
+
+
+def _memory_section(run: Run) -> list[str]:
+    servers = len({worker.server for worker in run.workers}) > 1
+    lines = (
+        ["| gunicorn worker | server | RSS after the load | age |", "|---|---|---:|---:|"]
+        if servers
+        else ["| gunicorn worker | RSS after the load | age |", "|---|---:|---:|"]
+    )
+    for worker in run.workers:
+        server = f" {'page cache off' if worker.server != MAIN_SERVER else 'normal'} |" if servers else ""
+        lines.append(f"| pid {worker.pid} |{server} {worker.rss / MIB:.1f} MiB | {worker.age:.0f} s |")
+    lines += [
+        "",
+        (
+            f"Workers recycled during the load (gunicorn.conf.py `max_requests`): {run.worker_restarts}. "
+            "A recycled worker is young, so its RSS says less about growth."
+        ),
+        "",
+    ]
+    if run.seed is not None:
+        lines.append(
+            f"- `seed_demo` that created this dataset ({run.seed.output.rstrip('.')}): peak RSS "
+            f"{run.seed.peak_rss_mib:.1f} MiB, {run.seed.seconds:.0f} s, {run.seed.relational}, "
+            f"measured {run.seed.measured_at}."
+        )
+    return [*lines, "", *_transfer_lines(run)]
+
+
+def furthest_line(worst: Check | None) -> str:
+    """The missed target furthest off, with what the figure is made of; the analysis says why."""
+    if worst is None:
+        return "Every measured figure meets its target."
+    off = f" — {format_gap(worst.gap)} off" if worst.gap != float("inf") else ""
+    made_of = f" What it is made of: {worst.why}." if worst.why else ""
+    return (
+        f"**{worst.figure}**: {worst.shown} against a target of {worst.target}{off}.{made_of} "
+        "Why it is furthest, and what would move it: the analysis below."
+    )
+
+
+def render(run: Run, *, analysis: str) -> str:
+    facts = run.facts
+    checks = target_checks(run)
+    worst = furthest(checks)
+    load = run.load
+    lines = [
+        "# Benchmarks",
+        "",
+        (
+            f"Written by `{run.command}` on {run.started_at} ({run.mode} run, {run.seconds / 60:.1f} min). "
+            "Every figure is measured in this one run; ratios compare figures taken side by side, so a noisy "
+            "machine moves both sides. Targets: `/work/shared/TARGETS.md`. Tests never assert these times."
+        ),
+        "",
+        "## Machine and versions",
+        "",
+        f"- {facts.cpus} CPUs ({facts.cpu_model}), {facts.memory_gib:.1f} GiB memory, Linux {facts.kernel}",
+        *[f"- {name}: {value}" for name, value in facts.versions.items()],
+        "",
+        "## Dataset and set-up",
+        "",
+        (
+            f"- `seed_demo --users {run.dataset.users} --notes-per-user {run.dataset.notes_per_user} --seed "
+            f"{run.dataset.seed}`: {run.counts['members']:,} demo members and {run.counts['notes']:,} notes "
+            f"({run.counts['public']:,} public), in the benchmark's own stores: relational {run.relational}, "
+            f"MongoDB database `{run.document_database}`, Redis databases 10 and 11 (flushed at the start)."
+        ),
+        (
+            f"- gunicorn with `gunicorn.conf.py` ({run.facts.versions.get('gunicorn')}), {run.gunicorn_workers} "
+            "sync workers on 127.0.0.1, `DJANGO_DEBUG=false`, a random secret key, `DJANGO_ALLOWED_HOSTS=127.0.0.1`, "
+            "static files collected; every request carries `X-Forwarded-Proto: https` as the TLS proxy would"
+            + (f"; extra arguments: `{' '.join(run.gunicorn_args)}`" if run.gunicorn_args else "")
+            + "."
+        ),
+        (
+            f"- Load: `wrk -t{load.threads} -c{load.connections} -d{load.duration:g}s --latency --timeout "
+            f"{load.timeout:g}s` from its own process, {load.rounds} interleaved round(s) (every scenario once per "
+            f"round, floor included), each figure the median over rounds; a {load.warmup:g} s warm-up per "
+            "scenario first. The share of the floor is the median of the per-round ratios."
+        ),
+        (
+            f"- Other work on the machine: {run.busy_before * 100:.0f} % of the CPUs busy just before the load "
+            f"(load average {run.load_before:.2f}; {run.load_after:.2f} when it ended). The machine is shared: "
+            "absolute figures move with it, the side-by-side ratios much less."
+        ),
+        (
+            "- The floor is `tools.bench.views.floor` (a few bytes of text, no data access) through the same middleware, "
+            "server and workers; it is added by `bench/settings.py` + `bench/urls.py` only."
+        ),
+        "",
+        "## Pages under load",
+        "",
+        *_pages_table(run),
+        "",
+        *_page_notes(run),
+        "",
+        "## Page cache: cached against page cache off",
+        "",
+        *_page_cache_section(run),
+        "",
+        f"## Overheads, in-process (median of {run.repeats} alternating repeats)",
+        "",
+        *_overheads_table(run),
+        "",
+        "## Peer: djongo",
+        "",
+        *_peer_section(run),
+        "",
+        "## Memory",
+        "",
+        *_memory_section(run),
+        "",
+        "## Targets",
+        "",
+        "| figure | target | measured | verdict |",
+        "|---|---|---:|---|",
+        *[f"| {check.figure} | {check.target} | {check.shown} | {_verdict(check)} |" for check in checks],
+        "",
+        "## Furthest from its target",
+        "",
+        furthest_line(worst),
+        "",
+        *(f"- {note}" for note in run.notes),
+        "",
+        "## Analysis",
+        "",
+        ANALYSIS_START,
+        analysis,
+        ANALYSIS_END,
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def write_report(run: Run, path: Path) -> None:
+    existing = path.read_text() if path.exists() else ""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render(run, analysis=kept_analysis(existing)))

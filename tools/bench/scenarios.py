@@ -1,0 +1,156 @@
+"""The pages the load generator drives, one `Scenario` each.
+
+To add one, append a Scenario to SCENARIOS: its URL name says whether the page exists yet, `path`
+builds the URL from the dataset's `Subjects`, `login` picks the session it is requested with, and
+`form` makes it a POST of that form. A page the page cache serves to anonymous visitors is measured
+twice (`cached_and_uncached`): on the normal server, and on a second one started with
+PAGE_CACHE_SECONDS=0, which turns the page cache off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from django.urls import NoReverseMatch, reverse
+
+from tools.bench.urls import FLOOR_PATH, FLOOR_WITH_USER_PATH
+
+BENCH_NOTE_TITLE = "Benchmark note"
+BENCH_NOTE_BODY = "Written by `python -m tools.bench` under load.\n\n" + "A paragraph of *markdown* text. " * 12
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """The rows of the dataset the scenarios point at."""
+
+    member_id: int
+    public_note_id: str
+    reader: str  # logged in for pages behind login
+    writer: str  # logged in to create notes; another member so that the reader's pages do not change
+
+
+Login = Literal["reader", "writer"]
+Group = Literal["floor", "list", "page", "write", "probe"]
+Variant = Literal["cached", "uncached"]
+MAIN_SERVER, UNCACHED_SERVER = "main", "uncached"  # the second: PAGE_CACHE_SECONDS=0
+UNCACHED_SUFFIX = "-uncached"
+
+
+@dataclass(frozen=True)
+class Scenario:
+    key: str
+    title: str
+    url_name: str | None  # None: a bench-only URL that always exists
+    path: Callable[[Subjects], str]
+    group: Group
+    login: Login | None = None
+    form: Callable[[], dict[str, str]] | None = None  # a POST of these fields (plus the CSRF token)
+    expect: int = 200
+    note: str = ""
+    args: Callable[[Subjects], list[object]] = field(default=lambda subjects: [])
+    variant: Variant | None = None  # a page the page cache serves: with it ("cached") or without
+
+    @property
+    def method(self) -> str:
+        return "GET" if self.form is None else "POST"
+
+    @property
+    def server(self) -> str:
+        """The server it is measured on: the normal one, or the one with the page cache off."""
+        return UNCACHED_SERVER if self.variant == "uncached" else MAIN_SERVER
+
+    def missing(self, subjects: Subjects) -> bool:
+        """Whether the page is not built yet: its URL name does not resolve."""
+        if self.url_name is None:
+            return False
+        try:
+            reverse(self.url_name, args=self.args(subjects))
+        except NoReverseMatch:
+            return True
+        return False
+
+
+def note_form() -> dict[str, str]:
+    """The note editor's fields for a private note with no checklist or attribute rows."""
+    return {
+        "title": BENCH_NOTE_TITLE,
+        "body": BENCH_NOTE_BODY,
+        "visibility": "private",
+        "tags": "bench load",
+        "checklist-TOTAL_FORMS": "0",
+        "checklist-INITIAL_FORMS": "0",
+        "attributes-TOTAL_FORMS": "0",
+        "attributes-INITIAL_FORMS": "0",
+    }
+
+
+def _url(name: str, *, query: str = "") -> Callable[[Subjects], str]:
+    return lambda subjects: reverse(name) + query
+
+
+def cached_and_uncached(
+    key: str, title: str, url_name: str, path: Callable[[Subjects], str], group: Group, **options: Any
+) -> list[Scenario]:
+    """An anonymous page twice: served through the page cache, and rendered on every request."""
+    cached = Scenario(key, f"{title}, cached", url_name, path, group, variant="cached", **options)
+    uncached = Scenario(
+        f"{key}{UNCACHED_SUFFIX}", f"{title}, page cache off", url_name, path, group, variant="uncached", **options
+    )
+    return [cached, uncached]
+
+
+FLOOR = Scenario("floor", "Floor: minimal view, anonymous", None, lambda s: FLOOR_PATH, "floor")
+
+SCENARIOS: list[Scenario] = [
+    FLOOR,
+    Scenario(
+        "floor-session",
+        "Floor view reading a logged-in session and its user",
+        None,
+        lambda s: FLOOR_WITH_USER_PATH,
+        "floor",
+        login="reader",
+        note="the floor plus what every logged-in page pays: the session (from Redis) and its user (relational)",
+    ),
+    *cached_and_uncached(
+        "directory", "Member directory (/users/), page 1, anonymous", "users:directory", _url("users:directory"), "list"
+    ),
+    *cached_and_uncached(
+        "profile",
+        "A member's profile (/users/<id>/), anonymous",
+        "users:profile",
+        lambda s: reverse("users:profile", args=[s.member_id]),
+        "page",
+        args=lambda s: [s.member_id],
+    ),
+    *cached_and_uncached(
+        "public-p1", "Public notes, page 1, anonymous", "notes:public", _url("notes:public", query="?page=1"), "list"
+    ),
+    *cached_and_uncached(
+        "public-p50", "Public notes, page 50, anonymous", "notes:public", _url("notes:public", query="?page=50"), "list"
+    ),
+    Scenario(
+        "detail",
+        "A public note's page (/notes/<id>/), anonymous",
+        "notes:detail",
+        lambda s: reverse("notes:detail", args=[s.public_note_id]),
+        "page",
+        args=lambda s: [s.public_note_id],
+    ),
+    Scenario("my-notes", "My notes (/notes/), logged in", "notes:list", _url("notes:list"), "list", login="reader"),
+    Scenario(
+        "create",
+        "Create a note (POST /notes/new/), logged in",
+        "notes:create",
+        _url("notes:create"),
+        "write",
+        login="writer",
+        form=note_form,
+        expect=302,
+        note="a private note through the editor form, CSRF token and session cookie; each answer is the "
+        "redirect to the new note",
+    ),
+    Scenario("readyz", "/readyz (every store pinged)", "health:readyz", _url("health:readyz"), "probe"),
+]
