@@ -13,7 +13,7 @@ export DJANGO_DEBUG ?= true
 # Tests use their own Redis logical databases (14, and 15 for sessions) so they never flush yours.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint-deploy check audit
+.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint lint-deploy check audit
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -53,7 +53,7 @@ run: migrate static  ## Serve Polystore at http://127.0.0.1:8000 on the local st
 	$(MANAGE) seed_demo --users 20 --notes-per-user 5 --seed 1 --no-progress
 	$(MANAGE) runserver 127.0.0.1:8000
 
-test: $(VENV)/.test static lint-deploy browser  ## Run the whole suite on SQLite and on PostgreSQL; the compatibility tests on both document servers.
+test: $(VENV)/.test lint static lint-deploy browser  ## Run the whole suite on SQLite and on PostgreSQL; the compatibility tests on both document servers.
 	$(PY) -m tools.stores up --with-postgres
 	$(PY) -m tools.stores up --other-document-server
 	REDIS_URL=$(TEST_REDIS_URL) $(PY) -m pytest
@@ -69,6 +69,10 @@ drills: $(VENV)/.test  ## Load, store outages under load, integrity across store
 
 browser:  ## Install Debian's Chromium for the browser tests, if missing.
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+lint: $(VENV)/.test  ## Lint and check the formatting of the Python code (ruff, pinned; the same as .pre-commit-config.yaml).
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 lint-deploy: $(VENV)/.test  ## Lint the Dockerfile and validate docker-compose.yml against the Compose schema.
 	$(VENV)/bin/hadolint Dockerfile

@@ -18,8 +18,28 @@ from users.models import User
 DEMO_PREFIX = "demo"
 DEMO_EMAIL_DOMAIN = "demo.polystore.test"
 DEMO_PASSWORD = "polystore-demo"
-TAG_WORDS = ["work", "home", "ideas", "reading", "travel", "recipes", "music", "garden", "health", "money",
-             "projects", "family", "learning", "urgent", "someday", "meetings", "books", "films", "code", "sport"]  # fmt: skip
+TAG_WORDS = [
+    "work",
+    "home",
+    "ideas",
+    "reading",
+    "travel",
+    "recipes",
+    "music",
+    "garden",
+    "health",
+    "money",
+    "projects",
+    "family",
+    "learning",
+    "urgent",
+    "someday",
+    "meetings",
+    "books",
+    "films",
+    "code",
+    "sport",
+]
 
 
 @dataclass

@@ -71,7 +71,9 @@ def _existing_note_ids(candidate_ids: list[str]) -> set[str]:
     valid = [ObjectId(note_id) for note_id in candidate_ids if ObjectId.is_valid(note_id)]
     existing: set[str] = set()
     for start in range(0, len(valid), BATCH):
-        existing.update(str(pk) for pk in Note.objects.filter(pk__in=valid[start : start + BATCH]).values_list("pk", flat=True))
+        existing.update(
+            str(pk) for pk in Note.objects.filter(pk__in=valid[start : start + BATCH]).values_list("pk", flat=True)
+        )
     return existing
 
 
@@ -79,8 +81,13 @@ def find_stale_counters(report: IntegrityReport) -> None:
     """Find view counters and leaderboard entries of notes that no longer exist."""
     redis = get_redis_connection("default")
     prefix = view_count_key("")
-    counters = {key.decode().removeprefix(prefix): key.decode() for key in redis.scan_iter(match=f"{prefix}*", count=BATCH)}
-    boards = {key.decode(): [member.decode() for member in redis.zrange(key, 0, -1)] for key in redis.scan_iter(match="notes:most-viewed:*")}
+    counters = {
+        key.decode().removeprefix(prefix): key.decode() for key in redis.scan_iter(match=f"{prefix}*", count=BATCH)
+    }
+    boards = {
+        key.decode(): [member.decode() for member in redis.zrange(key, 0, -1)]
+        for key in redis.scan_iter(match="notes:most-viewed:*")
+    }
     existing = _existing_note_ids(sorted(set(counters) | {member for members in boards.values() for member in members}))
     report.stale_counters = sorted(key for note_id, key in counters.items() if note_id not in existing)
     report.stale_leaderboard_entries = {

@@ -58,7 +58,9 @@ def cache_statistics() -> dict[str, Any]:
     except RedisError as error:
         return {"kind": "redis", "error": str(error).splitlines()[0]}
     hits, misses = info.get("keyspace_hits", 0), info.get("keyspace_misses", 0)
-    keys_per_database = {name: value["keys"] for name, value in info.items() if name.startswith("db") and isinstance(value, dict)}
+    keys_per_database = {
+        name: value["keys"] for name, value in info.items() if name.startswith("db") and isinstance(value, dict)
+    }
     sessions_database = f"db{get_redis_connection('sessions').connection_pool.connection_kwargs.get('db', 0)}"
     return {
         "kind": "redis",

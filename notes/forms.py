@@ -40,19 +40,23 @@ class ChecklistItemForm(forms.Form):
     """One checklist row; a row left without text is dropped."""
 
     text = forms.CharField(
-        max_length=ChecklistItem._meta.get_field("text").max_length, required=False, label="Item",
+        max_length=ChecklistItem._meta.get_field("text").max_length,
+        required=False,
+        label="Item",
         widget=forms.TextInput(attrs={"placeholder": "Item"}),
-    )  # fmt: skip
+    )
     done = forms.BooleanField(required=False, label="Done")
 
 
 class AttributeForm(forms.Form):
     """One name/value row; a row left without name and value is dropped."""
 
-    name = forms.CharField(max_length=MAX_ATTRIBUTE_NAME_LENGTH, required=False,
-                           widget=forms.TextInput(attrs={"placeholder": "Name"}))  # fmt: skip
-    value = forms.CharField(max_length=MAX_ATTRIBUTE_VALUE_LENGTH, required=False,
-                            widget=forms.TextInput(attrs={"placeholder": "Value"}))  # fmt: skip
+    name = forms.CharField(
+        max_length=MAX_ATTRIBUTE_NAME_LENGTH, required=False, widget=forms.TextInput(attrs={"placeholder": "Name"})
+    )
+    value = forms.CharField(
+        max_length=MAX_ATTRIBUTE_VALUE_LENGTH, required=False, widget=forms.TextInput(attrs={"placeholder": "Value"})
+    )
 
     def clean_name(self) -> str:
         name = self.cleaned_data["name"]
@@ -84,13 +88,23 @@ class BaseAttributeFormSet(forms.BaseFormSet):
 
 # absolute_max: a TOTAL_FORMS of a billion would otherwise build (and render) max_num + 1,000 rows.
 ChecklistFormSet = forms.formset_factory(
-    ChecklistItemForm, extra=BLANK_ROWS, can_order=True, can_delete=True,
-    max_num=MAX_CHECKLIST_ITEMS, absolute_max=MAX_CHECKLIST_ITEMS, validate_max=True,
-)  # fmt: skip
+    ChecklistItemForm,
+    extra=BLANK_ROWS,
+    can_order=True,
+    can_delete=True,
+    max_num=MAX_CHECKLIST_ITEMS,
+    absolute_max=MAX_CHECKLIST_ITEMS,
+    validate_max=True,
+)
 AttributeFormSet = forms.formset_factory(
-    AttributeForm, formset=BaseAttributeFormSet, extra=BLANK_ROWS, can_delete=True,
-    max_num=MAX_ATTRIBUTES, absolute_max=MAX_ATTRIBUTES, validate_max=True,
-)  # fmt: skip
+    AttributeForm,
+    formset=BaseAttributeFormSet,
+    extra=BLANK_ROWS,
+    can_delete=True,
+    max_num=MAX_ATTRIBUTES,
+    absolute_max=MAX_ATTRIBUTES,
+    validate_max=True,
+)
 
 
 class NoteForm(forms.Form):
@@ -98,33 +112,44 @@ class NoteForm(forms.Form):
 
     title = forms.CharField(max_length=Note._meta.get_field("title").max_length)
     body = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 14}), required=False, strip=False, max_length=MAX_BODY_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 14}),
+        required=False,
+        strip=False,
+        max_length=MAX_BODY_LENGTH,
         help_text="Markdown. Raw HTML is shown as text.",
-    )  # fmt: skip
-    visibility = forms.ChoiceField(choices=Note.Visibility.choices, initial=Note.Visibility.PRIVATE,
-                                   widget=forms.RadioSelect)  # fmt: skip
+    )
+    visibility = forms.ChoiceField(
+        choices=Note.Visibility.choices, initial=Note.Visibility.PRIVATE, widget=forms.RadioSelect
+    )
     pinned = forms.BooleanField(required=False, label="Pin to the top of my notes")
     tags = forms.CharField(
-        required=False, max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
+        required=False,
+        max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
         help_text=f"Separated by commas or spaces; lowercase letters, digits, - and _; at most {MAX_TAGS}.",
-    )  # fmt: skip
+    )
 
     def __init__(self, *args: Any, note: Note | None = None, **kwargs: Any) -> None:
         if note is not None:
             kwargs["initial"] = {
-                "title": note.title, "body": note.body, "visibility": note.visibility,
-                "pinned": note.pinned, "tags": ", ".join(note.tags), **(kwargs.get("initial") or {}),
-            }  # fmt: skip
+                "title": note.title,
+                "body": note.body,
+                "visibility": note.visibility,
+                "pinned": note.pinned,
+                "tags": ", ".join(note.tags),
+                **(kwargs.get("initial") or {}),
+            }
         super().__init__(*args, **kwargs)
         data = self.data if self.is_bound else None
         self.checklist = ChecklistFormSet(
-            data, prefix="checklist",
+            data,
+            prefix="checklist",
             initial=[{"text": item.text, "done": item.done} for item in note.checklist] if note else None,
-        )  # fmt: skip
+        )
         self.attributes = AttributeFormSet(
-            data, prefix="attributes",
+            data,
+            prefix="attributes",
             initial=[{"name": name, "value": value} for name, value in note.attributes.items()] if note else None,
-        )  # fmt: skip
+        )
 
     def clean_body(self) -> str:
         return self.cleaned_data["body"].replace("\r\n", "\n")
@@ -140,14 +165,21 @@ class NoteForm(forms.Form):
         if invalid:
             raise ValidationError(
                 "Not a tag: %(tags)s. Use lowercase letters, digits, - and _.",
-                code="tag_invalid", params={"tags": ", ".join(invalid)},
-            )  # fmt: skip
+                code="tag_invalid",
+                params={"tags": ", ".join(invalid)},
+            )
         if too_long := [tag for tag in tags if len(tag) > MAX_TAG_LENGTH]:
-            raise ValidationError("Tags have at most %(max)d characters: %(tags)s.", code="tag_length",
-                                  params={"max": MAX_TAG_LENGTH, "tags": ", ".join(too_long)})  # fmt: skip
+            raise ValidationError(
+                "Tags have at most %(max)d characters: %(tags)s.",
+                code="tag_length",
+                params={"max": MAX_TAG_LENGTH, "tags": ", ".join(too_long)},
+            )
         if len(tags) > MAX_TAGS:
-            raise ValidationError("At most %(max)d tags (you gave %(count)d).", code="tags_count",
-                                  params={"max": MAX_TAGS, "count": len(tags)})  # fmt: skip
+            raise ValidationError(
+                "At most %(max)d tags (you gave %(count)d).",
+                code="tags_count",
+                params={"max": MAX_TAGS, "count": len(tags)},
+            )
         return tags
 
     def clean(self) -> dict[str, Any]:

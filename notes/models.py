@@ -33,22 +33,32 @@ def validate_attribute_keys(value: object) -> None:
     if not isinstance(value, dict):
         raise ValidationError("Attributes are name/value pairs.", code="attributes_type")
     if len(value) > MAX_ATTRIBUTES:
-        raise ValidationError("A note has at most %(max)d attributes.", code="attributes_count",
-                              params={"max": MAX_ATTRIBUTES})  # fmt: skip
+        raise ValidationError(
+            "A note has at most %(max)d attributes.", code="attributes_count", params={"max": MAX_ATTRIBUTES}
+        )
     for key, item in value.items():
         if not key or key.startswith("$") or "." in key:
-            raise ValidationError("Attribute name %(key)r may not be empty, start with $ or contain a dot.",
-                                  code="attribute_key", params={"key": key})  # fmt: skip
+            raise ValidationError(
+                "Attribute name %(key)r may not be empty, start with $ or contain a dot.",
+                code="attribute_key",
+                params={"key": key},
+            )
         if len(key) > MAX_ATTRIBUTE_NAME_LENGTH:
-            raise ValidationError("Attribute names have at most %(max)d characters.", code="attribute_key_length",
-                                  params={"max": MAX_ATTRIBUTE_NAME_LENGTH})  # fmt: skip
+            raise ValidationError(
+                "Attribute names have at most %(max)d characters.",
+                code="attribute_key_length",
+                params={"max": MAX_ATTRIBUTE_NAME_LENGTH},
+            )
         if not isinstance(item, str):
             raise ValidationError(
                 "Attribute %(key)r must have a text value.", code="attribute_value", params={"key": key}
             )
         if len(item) > MAX_ATTRIBUTE_VALUE_LENGTH:
-            raise ValidationError("Attribute %(key)r has more than %(max)d characters.", code="attribute_value_length",
-                                  params={"key": key, "max": MAX_ATTRIBUTE_VALUE_LENGTH})  # fmt: skip
+            raise ValidationError(
+                "Attribute %(key)r has more than %(max)d characters.",
+                code="attribute_value_length",
+                params={"key": key, "max": MAX_ATTRIBUTE_VALUE_LENGTH},
+            )
 
 
 def embedded_problems(item: EmbeddedModel, *, texts: tuple[str, ...]) -> list[str]:
@@ -142,8 +152,11 @@ class Note(models.Model):
     body = models.TextField(blank=True, max_length=MAX_BODY_LENGTH, validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
     tags = ArrayField(
         models.CharField(max_length=MAX_TAG_LENGTH, validators=[validate_slug, validate_lowercase]),
-        default=list, blank=True, max_size=MAX_TAGS, db_index=True,
-    )  # fmt: skip
+        default=list,
+        blank=True,
+        max_size=MAX_TAGS,
+        db_index=True,
+    )
     checklist = EmbeddedModelArrayField(ChecklistItem, default=list, blank=True, max_size=MAX_CHECKLIST_ITEMS)
     attributes = models.JSONField(default=dict, blank=True, validators=[validate_attribute_keys])
     visibility = models.CharField(max_length=10, choices=Visibility, default=Visibility.PRIVATE)  # indexed below
@@ -208,8 +221,10 @@ class Note(models.Model):
         attributes = self.attributes if isinstance(self.attributes, dict) else {}  # else: its validator says
         if any(NUL in value for value in attributes.values() if isinstance(value, str)):
             errors.setdefault("attributes", []).append(f"Attribute values: {NUL_MESSAGE}")
-        for name, label, items in (("checklist", "Checklist item", self.checklist),
-                                   ("revisions", "Revision", self.revisions)):  # fmt: skip
+        for name, label, items in (
+            ("checklist", "Checklist item", self.checklist),
+            ("revisions", "Revision", self.revisions),
+        ):
             for position, item in enumerate(items or [], start=1):
                 if isinstance(item, (ChecklistItem, Revision)):  # anything else: the field's own validation says
                     errors.setdefault(name, []).extend(f"{label} {position}: {problem}" for problem in item.problems())

@@ -29,10 +29,23 @@ READ_OPTIONS = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=dat
 CONFLICT_MODES = ("fail", "skip", "replace")
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # MongoDB's maxBsonObjectSize
 
-REQUIRED = {"_id": ObjectId, "owner_id": int, "title": str, "created_at": datetime.datetime,
-            "updated_at": datetime.datetime}  # fmt: skip
-OPTIONAL = {"body": (str, ""), "tags": (list, list), "checklist": (list, list), "attributes": (dict, dict),
-            "visibility": (str, Note.Visibility.PRIVATE), "pinned": (bool, False), "revisions": (list, list), "view_count": (int, 0)}  # fmt: skip
+REQUIRED = {
+    "_id": ObjectId,
+    "owner_id": int,
+    "title": str,
+    "created_at": datetime.datetime,
+    "updated_at": datetime.datetime,
+}
+OPTIONAL = {
+    "body": (str, ""),
+    "tags": (list, list),
+    "checklist": (list, list),
+    "attributes": (dict, dict),
+    "visibility": (str, Note.Visibility.PRIVATE),
+    "pinned": (bool, False),
+    "revisions": (list, list),
+    "view_count": (int, 0),
+}
 
 
 def notes_collection():
@@ -41,9 +54,12 @@ def notes_collection():
 
 
 def notes_export(
-    *, output: IO[str], owner_id: int | None = None, batch_size: int = 1000,
+    *,
+    output: IO[str],
+    owner_id: int | None = None,
+    batch_size: int = 1000,
     on_note: Callable[[int], object] | None = None,
-) -> int:  # fmt: skip
+) -> int:
     """Write the notes (of `owner_id`, or all) to `output` one JSON line each; return how many."""
     query = {} if owner_id is None else {"owner_id": owner_id}
     written = 0
@@ -76,8 +92,15 @@ class ImportResult:
 
 
 def _type_name(kind: type) -> str:
-    return {ObjectId: "ObjectId", datetime.datetime: "datetime", int: "integer", str: "string",
-            list: "list", dict: "object", bool: "boolean"}[kind]  # fmt: skip
+    return {
+        ObjectId: "ObjectId",
+        datetime.datetime: "datetime",
+        int: "integer",
+        str: "string",
+        list: "list",
+        dict: "object",
+        bool: "boolean",
+    }[kind]
 
 
 def _is_a(value: Any, kind: type) -> bool:
@@ -116,13 +139,20 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
     if problems:
         return None, problems
     note = Note(
-        id=stored["_id"], owner_id=stored["owner_id"], title=stored["title"], body=stored["body"],
-        tags=stored["tags"], attributes=stored["attributes"], visibility=stored["visibility"],
-        pinned=stored["pinned"], created_at=stored["created_at"], updated_at=stored["updated_at"],
+        id=stored["_id"],
+        owner_id=stored["owner_id"],
+        title=stored["title"],
+        body=stored["body"],
+        tags=stored["tags"],
+        attributes=stored["attributes"],
+        visibility=stored["visibility"],
+        pinned=stored["pinned"],
+        created_at=stored["created_at"],
+        updated_at=stored["updated_at"],
         view_count=stored["view_count"],
         checklist=[ChecklistItem(**item) for item in stored["checklist"]],
         revisions=[Revision(**revision) for revision in stored["revisions"]],
-    )  # fmt: skip
+    )
     try:
         note.full_clean(validate_unique=False)
     except ValidationError as error:
@@ -135,8 +165,10 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
 
 def _embedded_problems(document: dict[str, Any]) -> list[str]:
     problems = []
-    shapes = {"checklist": {"text": str, "done": bool},
-              "revisions": {"title": str, "body": str, "saved_at": datetime.datetime}}  # fmt: skip
+    shapes = {
+        "checklist": {"text": str, "done": bool},
+        "revisions": {"title": str, "body": str, "saved_at": datetime.datetime},
+    }
     for name, shape in shapes.items():
         for position, item in enumerate(document[name], start=1):
             if not isinstance(item, dict) or set(item) != set(shape):
@@ -238,9 +270,13 @@ def batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
 
 
 def notes_import(
-    *, open_lines: Callable[[], Iterable[str]], on_conflict: str = "fail", dry_run: bool = False,
-    batch_size: int = 500, on_note: Callable[[int], object] | None = None,
-) -> ImportResult:  # fmt: skip
+    *,
+    open_lines: Callable[[], Iterable[str]],
+    on_conflict: str = "fail",
+    dry_run: bool = False,
+    batch_size: int = 500,
+    on_note: Callable[[int], object] | None = None,
+) -> ImportResult:
     """Validate every line, then write all notes in batches, or nothing if any line is bad.
 
     `open_lines` is called twice (validation pass, write pass), so the file streams through
@@ -260,8 +296,9 @@ def notes_import(
         known_owners |= set(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
         ids = [stored["_id"] for _, stored, _ in batch if stored]
         existing = {row["_id"] for row in collection.find({"_id": {"$in": ids}}, {"_id": 1})}
-        for number, stored, problems in batch:
+        for number, stored, parse_problems in batch:
             result.read += 1
+            problems = parse_problems
             if stored:
                 if stored["owner_id"] not in known_owners:
                     problems = [f"owner_id {stored['owner_id']} is not a member"]

@@ -95,8 +95,9 @@ class PublicNoteListView(AnonymousPageCacheMixin, NoteFilterMixin, ListView):
         return self.filter_notes(Note.objects.public()).newest_first()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(heading="Public notes", list_url=reverse("notes:public"),
-                                           show_owner=True, **kwargs)  # fmt: skip
+        context = super().get_context_data(
+            heading="Public notes", list_url=reverse("notes:public"), show_owner=True, **kwargs
+        )
         context["notes"] = with_owner_names(context["page_obj"].object_list)
         return context
 

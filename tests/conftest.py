@@ -15,9 +15,9 @@ from django.core.cache import cache
 from django.db import connections
 from django.test import Client
 
+from tests.factories import UserFactory, logged_in
 from tools.stores.processes import free_port
 from tools.stores.redis import RedisServer
-from tests.factories import UserFactory, logged_in
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,6 +99,7 @@ def manage():
     def run(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "manage.py", *args],
+            check=False,
             cwd=ROOT,
             env={**os.environ, **(env or {})},
             capture_output=True,

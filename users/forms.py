@@ -56,10 +56,12 @@ class ProfileForm(forms.ModelForm):
     """Edit the profile fields a member controls; a new email needs the editor's current password."""
 
     current_password = forms.CharField(
-        label="Your current password", required=False, strip=False,
+        label="Your current password",
+        required=False,
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Needed only to change the email address.",
-    )  # fmt: skip
+    )
 
     class Meta:
         model = User
@@ -86,8 +88,10 @@ class ProfileForm(forms.ModelForm):
         if self.email_changed:
             password = cleaned.get("current_password", "")
             if not password or not password_confirms(request=self.request, user=self.request.user, password=password):
-                self.add_error("current_password", ValidationError(
-                    "Enter your current password to change the email address.", code="password_needed"))  # fmt: skip
+                self.add_error(
+                    "current_password",
+                    ValidationError("Enter your current password to change the email address.", code="password_needed"),
+                )
         return cleaned
 
 

@@ -12,8 +12,9 @@ from users.models import User
 
 @receiver(post_save, sender=User)
 @receiver(post_delete, sender=User)
-def member_pages_changed(sender: type[User], instance: User, update_fields: frozenset[str] | None = None,
-                         **kwargs: object) -> None:  # fmt: skip
+def member_pages_changed(
+    sender: type[User], instance: User, update_fields: frozenset[str] | None = None, **kwargs: object
+) -> None:
     """Bump the directory's and the member's versions once the write commits (a login's last_login shows nowhere)."""
     if update_fields == {"last_login"}:
         return

@@ -32,4 +32,4 @@ markdown.add_render_rule("link_open", _render_link_open)
 @register.filter(name="markdown", is_safe=True)
 def render_markdown(text: Any) -> SafeString:
     """Render Markdown `text` as HTML, escaping any HTML written into it."""
-    return mark_safe(markdown.render(str(text or "")))  # noqa: S308 -- markdown-it escapes with html=False
+    return mark_safe(markdown.render(str(text or "")))

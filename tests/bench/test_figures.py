@@ -144,7 +144,8 @@ def test_furthest_target_is_the_largest_miss_either_way():
 
     worst = furthest(checks)
 
-    assert worst is not None and worst.figure == "list share"
+    assert worst is not None
+    assert worst.figure == "list share"
     assert worst.gap == pytest.approx(5.0)
     assert [check.met for check in checks] == [False, False, True, None]
     assert furthest(checks[2:]) is None

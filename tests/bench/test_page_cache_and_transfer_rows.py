@@ -77,15 +77,18 @@ def test_cached_and_uncached_variants_run_on_their_own_servers():
     assert (PUBLIC.key, PUBLIC.variant, PUBLIC.server) == ("public-p1", "cached", MAIN_SERVER)
     assert (PUBLIC_OFF.variant, PUBLIC_OFF.server) == ("uncached", UNCACHED_SERVER)
     assert PUBLIC_OFF.key == "public-p1-uncached"
-    assert PUBLIC.title.endswith(", cached") and PUBLIC_OFF.title.endswith(", page cache off")
+    assert PUBLIC.title.endswith(", cached")
+    assert PUBLIC_OFF.title.endswith(", page cache off")
 
 
 def test_every_page_the_cache_serves_is_measured_both_ways_and_anonymously():
     by_key = {scenario.key: scenario for scenario in SCENARIOS}
 
     for key in ("directory", "profile", "public-p1", "public-p50"):
-        assert by_key[key].variant == "cached" and by_key[f"{key}-uncached"].variant == "uncached"
-        assert by_key[key].login is None and by_key[f"{key}-uncached"].login is None
+        assert by_key[key].variant == "cached"
+        assert by_key[f"{key}-uncached"].variant == "uncached"
+        assert by_key[key].login is None
+        assert by_key[f"{key}-uncached"].login is None
     assert all(scenario.server == MAIN_SERVER for scenario in SCENARIOS if scenario.login)
 
 
@@ -130,7 +133,8 @@ def test_a_run_without_cached_pages_says_so_instead_of_passing():
     checks = target_checks(bench_run({FLOOR.key: loaded(FLOOR, 1000.0)}))
 
     cached = next(check for check in checks if check.figure == "Cached anonymous page, share of the floor")
-    assert cached.met is None and "no cached variant" in cached.reason
+    assert cached.met is None
+    assert "no cached variant" in cached.reason
 
 
 def test_export_peak_rss_is_flat_within_ten_percent_either_way():
@@ -144,12 +148,15 @@ def test_export_peak_rss_is_flat_within_ten_percent_either_way():
 
     flat, grows, shrinks = (export_check(transfer(90, large)) for large in (93, 120, 75))
 
-    assert flat.met is True and flat.shown == "+3 % (93.0 vs 90.0 MiB)"
+    assert flat.met is True
+    assert flat.shown == "+3 % (93.0 vs 90.0 MiB)"
     assert flat.figure == "export_notes peak RSS, 100,000 vs 10,000 notes"
-    assert grows.met is False and grows.measured == pytest.approx(120 / 90)
+    assert grows.met is False
+    assert grows.measured == pytest.approx(120 / 90)
     assert shrinks.met is False  # "the same ± 10 %": a large drop is as suspicious as growth
     missing = export_check(TransferResult(status="failed", reason="export_notes exited 1"))
-    assert missing.met is None and missing.reason == "failed: export_notes exited 1"
+    assert missing.met is None
+    assert missing.reason == "failed: export_notes exited 1"
 
 
 def test_peak_spread_and_signed_changes():

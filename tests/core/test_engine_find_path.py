@@ -14,12 +14,20 @@ from tests.factories import NoteFactory
 
 
 def test_match_sort_skip_and_limit_become_find_arguments():
-    pipeline = [{"$match": {"owner_id": 1}}, {"$addFields": {"updated_at": "$updated_at", "_id": "$_id"}},
-                {"$sort": {"updated_at": -1, "_id": -1}}, {"$skip": 20}, {"$limit": 20}]  # fmt: skip
+    pipeline = [
+        {"$match": {"owner_id": 1}},
+        {"$addFields": {"updated_at": "$updated_at", "_id": "$_id"}},
+        {"$sort": {"updated_at": -1, "_id": -1}},
+        {"$skip": 20},
+        {"$limit": 20},
+    ]
 
     assert find_arguments(pipeline) == {
-        "filter": {"owner_id": 1}, "sort": [("updated_at", -1), ("_id", -1)], "skip": 20, "limit": 20,
-    }  # fmt: skip
+        "filter": {"owner_id": 1},
+        "sort": [("updated_at", -1), ("_id", -1)],
+        "skip": 20,
+        "limit": 20,
+    }
 
 
 def test_plain_inclusion_projection_becomes_a_find_projection():
@@ -50,9 +58,23 @@ def test_no_stages_is_an_unfiltered_find():
         [{"$limit": 0}],
         [{"$match": {"a": 1}, "$limit": 1}],
     ],
-    ids=["group", "facet", "lookup", "literal", "renamed", "dotted-path", "exclusion", "computed", "skip-after-limit",
-         "match-after-sort", "two-matches", "sort-outside-projection", "limit-zero", "two-stages-in-one"],
-)  # fmt: skip
+    ids=[
+        "group",
+        "facet",
+        "lookup",
+        "literal",
+        "renamed",
+        "dotted-path",
+        "exclusion",
+        "computed",
+        "skip-after-limit",
+        "match-after-sort",
+        "two-matches",
+        "sort-outside-projection",
+        "limit-zero",
+        "two-stages-in-one",
+    ],
+)
 def test_pipelines_find_cannot_express_stay_aggregates(pipeline):
     assert find_arguments(pipeline) is None
 

@@ -36,7 +36,9 @@ def test_stats_json_counts_each_store(alice, bob, client):
 def test_stats_text_names_every_store(alice):
     output = stats()
 
-    assert "Relational" in output and "MongoDB" in output and "Redis" in output
+    assert "Relational" in output
+    assert "MongoDB" in output
+    assert "Redis" in output
     assert "members          1" in output
 
 

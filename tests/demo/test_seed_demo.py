@@ -31,7 +31,9 @@ def test_seed_writes_members_to_the_relational_store_and_notes_to_mongodb(mongo_
     owners = {row["pk"] for row in User.objects.filter(email__endswith="@demo.polystore.test").values("pk")}
     assert mongo_db["notes_note"].count_documents({"owner_id": {"$in": list(owners)}}) == 36
     document = mongo_db["notes_note"].find_one({"owner_id": min(owners)})
-    assert document["title"] and isinstance(document["tags"], list) and isinstance(document["checklist"], list)
+    assert document["title"]
+    assert isinstance(document["tags"], list)
+    assert isinstance(document["checklist"], list)
 
 
 def test_seeding_twice_adds_nothing(mongo_db):
@@ -46,8 +48,12 @@ def test_seeding_twice_adds_nothing(mongo_db):
 
 def test_the_same_seed_gives_the_same_data(mongo_db):
     def snapshot() -> tuple[list, list]:
-        members = sorted(User.objects.filter(email__endswith="@demo.polystore.test").values_list("username", "display_name", "age"))
-        titles = sorted((d["title"], tuple(d["tags"])) for d in mongo_db["notes_note"].find({}, {"title": 1, "tags": 1}))
+        members = sorted(
+            User.objects.filter(email__endswith="@demo.polystore.test").values_list("username", "display_name", "age")
+        )
+        titles = sorted(
+            (d["title"], tuple(d["tags"])) for d in mongo_db["notes_note"].find({}, {"title": 1, "tags": 1})
+        )
         return members, titles
 
     seed("--users", "3", "--notes-per-user", "2", "--seed", "42")
@@ -75,7 +81,9 @@ def test_demo_members_can_log_in(client):
     assert client.login(username="demo000001", password="polystore-demo")
 
 
-@pytest.mark.parametrize(("option", "value"), [("--users", "-1"), ("--users", "many"), ("--notes-per-user", "1.5"), ("--batch-size", "0")])
+@pytest.mark.parametrize(
+    ("option", "value"), [("--users", "-1"), ("--users", "many"), ("--notes-per-user", "1.5"), ("--batch-size", "0")]
+)
 def test_bad_counts_are_command_errors_naming_the_option(option, value):
     with pytest.raises(CommandError, match=option.removeprefix("--").replace("-", "[-_]") + "|batch-size"):
         seed(option, value)

@@ -38,7 +38,15 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 @dataclass
@@ -77,15 +85,23 @@ def served(tmp_path_factory) -> Iterator[int]:
     """gunicorn with gunicorn.conf.py on a loopback port, like the Dockerfile's CMD."""
     tmp_path = tmp_path_factory.mktemp("production")
     env = production_env(tmp_path)
-    for args in (["collectstatic", "--noinput"], ["migrate", "--noinput"], ["migrate", "--database", "mongodb", "--noinput"]):
+    for args in (
+        ["collectstatic", "--noinput"],
+        ["migrate", "--noinput"],
+        ["migrate", "--database", "mongodb", "--noinput"],
+    ):
         result = manage(env, *args)
         assert result.returncode == 0, result.stderr
     port = free_port()
     env |= {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -104,8 +120,9 @@ def served(tmp_path_factory) -> Iterator[int]:
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
-    result = manage(production_env(tmp_path, EMAIL_HOST="smtp.polystore.test"), "check", "--deploy",
-                    "--fail-level", "WARNING")  # fmt: skip
+    result = manage(
+        production_env(tmp_path, EMAIL_HOST="smtp.polystore.test"), "check", "--deploy", "--fail-level", "WARNING"
+    )
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
@@ -148,7 +165,9 @@ def test_unknown_host_is_refused(served):
 
 def test_static_files_are_served_compressed_and_hashed(served):
     page = fetch(served, "/").body
-    stylesheet = next(part.split('"')[0] for part in page.split('href="')[1:] if part.startswith("/static/vendor/pico/"))
+    stylesheet = next(
+        part.split('"')[0] for part in page.split('href="')[1:] if part.startswith("/static/vendor/pico/")
+    )
 
     assert stylesheet != "/static/vendor/pico/pico-2.1.1.min.css"
     answer = fetch(served, stylesheet)
@@ -169,8 +188,13 @@ def test_gunicorn_refuses_to_start_without_a_secret_in_one_line(tmp_path):
 
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
-    )  # fmt: skip
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
     assert result.returncode != 0
     assert "Configuration error: DJANGO_SECRET_KEY: is not set" in result.stderr

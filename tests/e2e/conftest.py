@@ -107,7 +107,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
             path = ARTIFACTS / (f"{name}.png" if index == 0 else f"{name}-{index + 1}.png")
             try:
                 page.screenshot(path=path, full_page=True)
-            except Exception as error:  # a crashed page must not hide the test's own failure
+            except Exception as error:  # noqa: BLE001 - a crashed page must not hide the test's own failure
                 report.sections.append(("screenshot", f"{path}: not saved ({error})"))
             else:
                 report.sections.append(("screenshot", str(path)))

@@ -18,8 +18,9 @@ def test_staff_searches_members_edits_a_checklist_and_deletes_a_note(page: Page,
     UserFactory(username="sam", password=PASSWORD, is_staff=True, is_superuser=True)
     hal = UserFactory(username="hal", email="hal@example.com", display_name="Hal Hopper")
     UserFactory(username="ivy")
-    groceries = NoteFactory(owner_id=hal.pk, title="Groceries",
-                            checklist=[ChecklistItem(text="Milk"), ChecklistItem(text="Eggs")])  # fmt: skip
+    groceries = NoteFactory(
+        owner_id=hal.pk, title="Groceries", checklist=[ChecklistItem(text="Milk"), ChecklistItem(text="Eggs")]
+    )
     NoteFactory(owner_id=hal.pk, title="Old plans")
 
     page.goto("/admin/")
@@ -32,14 +33,18 @@ def test_staff_searches_members_edits_a_checklist_and_deletes_a_note(page: Page,
     page.get_by_role("textbox", name="Search").fill("hopper")
     page.get_by_role("button", name="Search").click()
     expect(page.get_by_text("1 result")).to_be_visible()
-    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name="hal", exact=True))).to_contain_text("hal@example.com")
+    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name="hal", exact=True))).to_contain_text(
+        "hal@example.com"
+    )
     expect(page.get_by_role("link", name="ivy", exact=True)).to_have_count(0)
 
     page.goto("/admin/")
     page.get_by_role("row").get_by_role("link", name="Notes", exact=True).click()
     page.get_by_role("textbox", name="Search").fill("groceries")
     page.get_by_role("button", name="Search").click()
-    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name="Groceries", exact=True))).to_contain_text("Hal Hopper")
+    expect(page.get_by_role("row").filter(has=page.get_by_role("link", name="Groceries", exact=True))).to_contain_text(
+        "Hal Hopper"
+    )
     page.get_by_role("link", name="Groceries", exact=True).click()
     items = page.get_by_role("textbox", name="Text:")
     expect(items.nth(0)).to_have_value("Milk")
@@ -50,7 +55,11 @@ def test_staff_searches_members_edits_a_checklist_and_deletes_a_note(page: Page,
 
     expect(page.get_by_text(re.compile("was changed successfully"))).to_be_visible()
     checklist = Note.objects.get(pk=groceries.pk).checklist
-    assert [(item.text, item.done) for item in checklist] == [("Milk", True), ("Free-range eggs", False), ("Bread", False)]
+    assert [(item.text, item.done) for item in checklist] == [
+        ("Milk", True),
+        ("Free-range eggs", False),
+        ("Bread", False),
+    ]
 
     page.get_by_role("textbox", name="Search").fill("")
     page.get_by_role("button", name="Search").click()

@@ -33,7 +33,8 @@ def test_counts_are_cached_in_the_default_cache_until_a_write(client, alice):
         first = client.get("/")
     [key] = cache.keys(f"{STORE_COUNTS_KEY}:*")
     assert cache.get(key) == {"members": 1, "notes": 2, "public_notes": 1}
-    assert b"1 member" in first.content and b"2 notes" in first.content
+    assert b"1 member" in first.content
+    assert b"2 notes" in first.content
 
     with CaptureQueriesContext(connection) as second_queries:
         second = client.get("/")
@@ -57,8 +58,10 @@ def test_most_viewed_hides_private_notes_from_others_and_orphans(client, alice, 
     client.force_login(alice)
     as_alice = client.get("/").content.decode()
 
-    assert "Public favourite" in as_bob and "3 views" in as_bob
-    assert "Alice&#x27;s secret" not in as_bob and "Nobody" not in as_bob
+    assert "Public favourite" in as_bob
+    assert "3 views" in as_bob
+    assert "Alice&#x27;s secret" not in as_bob
+    assert "Nobody" not in as_bob
     assert as_alice.index("Alice&#x27;s secret") < as_alice.index("Public favourite")
     assert "Nobody" not in as_alice
 

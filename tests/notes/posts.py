@@ -21,8 +21,10 @@ def editor_form(
 ) -> dict[str, Any]:
     """Return the editor's POST data: the note's fields plus its checklist and attribute rows."""
     data = _as_sent({"title": "A note", "body": "", "tags": "", "visibility": "private", **fields})
-    for prefix, rows, initial in (("checklist", list(checklist), initial_checklist),
-                                  ("attributes", list(attributes), initial_attributes)):  # fmt: skip
+    for prefix, rows, initial in (
+        ("checklist", list(checklist), initial_checklist),
+        ("attributes", list(attributes), initial_attributes),
+    ):
         data[f"{prefix}-TOTAL_FORMS"] = len(rows)
         data[f"{prefix}-INITIAL_FORMS"] = initial
         for index, row in enumerate(rows):

@@ -32,17 +32,27 @@ def import_notes(*args: str, stdin: str | None = None) -> tuple[str, str]:
 def rich_note(owner_id: int, title: str = "Groceries"):
     saved_at = datetime.datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=datetime.UTC)
     return NoteFactory(
-        owner_id=owner_id, title=title, body="milk\neggs", tags=["food", "weekly"], pinned=True,
-        visibility="public", attributes={"store": "Corner shop", "budget": "20"},
+        owner_id=owner_id,
+        title=title,
+        body="milk\neggs",
+        tags=["food", "weekly"],
+        pinned=True,
+        visibility="public",
+        attributes={"store": "Corner shop", "budget": "20"},
         checklist=[ChecklistItem(text="milk", done=True), ChecklistItem(text="eggs")],
         revisions=[Revision(title="Groc", body="milk", saved_at=saved_at)],
-    )  # fmt: skip
+    )
 
 
 def line(owner_id: int, /, **fields) -> str:
-    document = {"_id": {"$oid": str(ObjectId())}, "owner_id": owner_id, "title": "A note",
-                "created_at": {"$date": "2026-03-01T10:00:00.123Z"},
-                "updated_at": {"$date": "2026-03-02T10:00:00.456Z"}, **fields}  # fmt: skip
+    document = {
+        "_id": {"$oid": str(ObjectId())},
+        "owner_id": owner_id,
+        "title": "A note",
+        "created_at": {"$date": "2026-03-01T10:00:00.123Z"},
+        "updated_at": {"$date": "2026-03-02T10:00:00.456Z"},
+        **fields,
+    }
     return json.dumps({k: v for k, v in document.items() if v is not ...})
 
 
@@ -60,7 +70,8 @@ def test_export_then_import_into_an_empty_store_reproduces_every_document(alice,
     assert "Imported 3 notes" in output
     after = sorted(mongo_db["notes_note"].find(), key=lambda d: d["_id"])
     assert after == before
-    assert after[0]["created_at"] == before[0]["created_at"] and after[0]["revisions"] == before[0]["revisions"]
+    assert after[0]["created_at"] == before[0]["created_at"]
+    assert after[0]["revisions"] == before[0]["revisions"]
 
 
 def test_export_writes_extended_json_one_note_per_line(alice):
@@ -123,7 +134,8 @@ def test_each_bad_line_is_reported_with_its_number_and_nothing_is_written(alice,
     with pytest.raises(CommandError, match="1 bad lines of 3; nothing was written"):
         call_command("import_notes", "-", "--no-progress", stdin=io.StringIO(text), stdout=io.StringIO(), stderr=err)
 
-    assert "line 2:" in err.getvalue() and problem in err.getvalue()
+    assert "line 2:" in err.getvalue()
+    assert problem in err.getvalue()
     assert mongo_db["notes_note"].count_documents({}) == 0
 
 
@@ -139,8 +151,10 @@ def lone_surrogate(where: str, character: str, position: int) -> str:
 @pytest.mark.parametrize(
     ("fields", "problem"),
     [
-        ({"_id": {"$oid": "zz"}},
-         "malformed JSON: 'zz' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string"),
+        (
+            {"_id": {"$oid": "zz"}},
+            "malformed JSON: 'zz' is not a valid ObjectId, it must be a 12-byte input or a 24-character hex string",
+        ),
         ({"created_at": {"$date": 1e300}}, OUT_OF_RANGE),
         ({"created_at": {"$date": 253_402_300_800_000}}, OUT_OF_RANGE),  # 10000-01-01
         ({"updated_at": {"$date": {"$numberLong": "-99999999999999999999"}}}, OUT_OF_RANGE),
@@ -148,32 +162,54 @@ def lone_surrogate(where: str, character: str, position: int) -> str:
         ({"created_at": {"$numberDecimal": "x"}}, NOT_DECIMAL),
         ({"created_at": {"$numberDecimal": "1e99999"}}, NOT_DECIMAL),
         ({"created_at": {"$binary": {}}}, "malformed JSON: an Extended JSON value lacks 'base64'"),
-        ({"created_at": {"$binary": 1, "$type": "00"}},
-         "malformed JSON: Extended JSON that bson cannot read (AttributeError: 'int' object has no attribute 'encode')"),
-        ({"attributes": {"a\x00b": "1"}},
-         "'attributes' name 'a\\x00b' contains a NUL character, which MongoDB does not allow in a field name"),
+        (
+            {"created_at": {"$binary": 1, "$type": "00"}},
+            "malformed JSON: Extended JSON that bson cannot read (AttributeError: 'int' object has no attribute 'encode')",
+        ),
+        (
+            {"attributes": {"a\x00b": "1"}},
+            "'attributes' name 'a\\x00b' contains a NUL character, which MongoDB does not allow in a field name",
+        ),
         ({"title": "\ud800"}, lone_surrogate("'title'", "\ud800", 1)),
         ({"body": "ok\udfff"}, lone_surrogate("'body'", "\udfff", 3)),
         ({"attributes": {"\udc80": "1"}}, lone_surrogate("'attributes' name '\\udc80'", "\udc80", 1)),
         ({"attributes": {"colour": "red\ud800"}}, lone_surrogate("'attributes' 'colour'", "\ud800", 4)),
-        ({"checklist": [{"text": "milk", "done": True}, {"text": "\ud800", "done": False}]},
-         lone_surrogate("'checklist' item 2 'text'", "\ud800", 1)),
-        ({"revisions": [{"title": "Old", "body": "\ud800", "saved_at": SAVED_AT}]},
-         lone_surrogate("'revisions' item 1 'body'", "\ud800", 1)),
-        ({"revisions": [{"title": "\udbff", "body": "", "saved_at": SAVED_AT}]},
-         lone_surrogate("'revisions' item 1 'title'", "\udbff", 1)),
-        ({"tags": ["food", "\ud800"]},
-         ("tags: Item 2 in the array did not validate: Enter a valid “slug” consisting of letters, numbers, "
-          "underscores or hyphens.")),
+        (
+            {"checklist": [{"text": "milk", "done": True}, {"text": "\ud800", "done": False}]},
+            lone_surrogate("'checklist' item 2 'text'", "\ud800", 1),
+        ),
+        (
+            {"revisions": [{"title": "Old", "body": "\ud800", "saved_at": SAVED_AT}]},
+            lone_surrogate("'revisions' item 1 'body'", "\ud800", 1),
+        ),
+        (
+            {"revisions": [{"title": "\udbff", "body": "", "saved_at": SAVED_AT}]},
+            lone_surrogate("'revisions' item 1 'title'", "\udbff", 1),
+        ),
+        (
+            {"tags": ["food", "\ud800"]},
+            (
+                "tags: Item 2 in the array did not validate: Enter a valid “slug” consisting of letters, numbers, "
+                "underscores or hyphens."
+            ),
+        ),
     ],
-)  # fmt: skip
+)
 def test_a_line_bson_cannot_read_or_store_is_one_exact_problem_and_nothing_is_written(alice, mongo_db, fields, problem):
     text = "\n".join([line(alice.pk), line(alice.pk, **fields), line(alice.pk)])
     err = io.StringIO()
 
-    with pytest.raises(CommandError, match="^1 bad lines of 3; nothing was written.$"):
-        call_command("import_notes", "-", "--no-progress", "--batch-size", "1",
-                     stdin=io.StringIO(text), stdout=io.StringIO(), stderr=err)  # fmt: skip
+    with pytest.raises(CommandError, match=r"^1 bad lines of 3; nothing was written\.$"):
+        call_command(
+            "import_notes",
+            "-",
+            "--no-progress",
+            "--batch-size",
+            "1",
+            stdin=io.StringIO(text),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
 
     assert err.getvalue() == f"line 2: {problem}\n"
     assert mongo_db["notes_note"].count_documents({}) == 0
@@ -183,9 +219,17 @@ def test_a_note_larger_than_mongodb_stores_is_a_bad_line(alice, mongo_db):
     big = line(alice.pk, revisions=[{"title": "Old", "body": "x" * 17_000_000, "saved_at": SAVED_AT}])
     err = io.StringIO()
 
-    with pytest.raises(CommandError, match="^1 bad lines of 2; nothing was written.$"):
-        call_command("import_notes", "-", "--no-progress", "--batch-size", "1",
-                     stdin=io.StringIO(line(alice.pk) + "\n" + big), stdout=io.StringIO(), stderr=err)  # fmt: skip
+    with pytest.raises(CommandError, match=r"^1 bad lines of 2; nothing was written\.$"):
+        call_command(
+            "import_notes",
+            "-",
+            "--no-progress",
+            "--batch-size",
+            "1",
+            stdin=io.StringIO(line(alice.pk) + "\n" + big),
+            stdout=io.StringIO(),
+            stderr=err,
+        )
 
     # Within the editor's limits a note stays far below BSON's 16 MiB; this one breaks them first.
     assert err.getvalue() == "line 2: revisions: Revision 1: body has more than 100,000 characters.\n"
@@ -202,11 +246,14 @@ def test_json_nested_too_deeply_is_a_bad_line_at_every_depth(alice, mongo_db):
     result = notes_import(open_lines=lambda: lines)
 
     problems = dict(result.errors)
-    assert result.bad_lines == len(lines) and not result.written
+    assert result.bad_lines == len(lines)
+    assert not result.written
     assert problems[len(lines)] == "malformed JSON: nested too deeply"
     assert set(problems.values()) <= {
-        "attributes: Attribute 'a' must have a text value.", "nested too deeply", "malformed JSON: nested too deeply"
-    }  # fmt: skip
+        "attributes: Attribute 'a' must have a text value.",
+        "nested too deeply",
+        "malformed JSON: nested too deeply",
+    }
     assert mongo_db["notes_note"].count_documents({}) == 0
 
 
@@ -281,7 +328,8 @@ def test_no_progress_bar_when_not_a_terminal(alice, tmp_path):
     call_command("export_notes", "--output", str(path), stdout=io.StringIO(), stderr=err)
 
     assert err.getvalue() == ""
-    assert "it/s" not in err.getvalue() and "note/s" not in err.getvalue()
+    assert "it/s" not in err.getvalue()
+    assert "note/s" not in err.getvalue()
 
 
 def test_stdout_export_and_stdin_import_round_trip_with_the_summary_off_stdout(alice, mongo_db):
@@ -293,6 +341,8 @@ def test_stdout_export_and_stdin_import_round_trip_with_the_summary_off_stdout(a
 
     output, errors = import_notes("-", stdin=out.getvalue())
 
-    assert "Exported 1 notes." in err.getvalue() and len(out.getvalue().splitlines()) == 1
-    assert "Imported 1 notes" in output and errors == ""
+    assert "Exported 1 notes." in err.getvalue()
+    assert len(out.getvalue().splitlines()) == 1
+    assert "Imported 1 notes" in output
+    assert errors == ""
     assert list(mongo_db["notes_note"].find()) == before

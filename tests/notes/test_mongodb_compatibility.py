@@ -26,18 +26,35 @@ pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 @pytest.fixture
 def three_notes():
     return [
-        NoteFactory(owner_id=1, title="Alpha", body="First", tags=["work", "urgent"],
-                    checklist=[ChecklistItem(text="milk", done=False), ChecklistItem(text="eggs", done=True)]),
+        NoteFactory(
+            owner_id=1,
+            title="Alpha",
+            body="First",
+            tags=["work", "urgent"],
+            checklist=[ChecklistItem(text="milk", done=False), ChecklistItem(text="eggs", done=True)],
+        ),
         NoteFactory(owner_id=2, title="Beta", body="Second", tags=["home"], checklist=[]),
-        NoteFactory(owner_id=3, title="Gamma", body="Third has MILK", tags=["work"],
-                    checklist=[ChecklistItem(text="bread", done=False)]),
-    ]  # fmt: skip
+        NoteFactory(
+            owner_id=3,
+            title="Gamma",
+            body="Third has MILK",
+            tags=["work"],
+            checklist=[ChecklistItem(text="bread", done=False)],
+        ),
+    ]
 
 
 def admin_form(**fields: object) -> dict[str, object]:
     """The fields the Note admin form posts, with the checklist formset left empty."""
-    return {"body": "", "tags": "", "attributes": "{}", "visibility": "private",
-            "checklist-TOTAL_FORMS": 0, "checklist-INITIAL_FORMS": 0, **fields}  # fmt: skip
+    return {
+        "body": "",
+        "tags": "",
+        "attributes": "{}",
+        "visibility": "private",
+        "checklist-TOTAL_FORMS": 0,
+        "checklist-INITIAL_FORMS": 0,
+        **fields,
+    }
 
 
 def titles(queryset) -> list[str]:
@@ -118,7 +135,10 @@ def test_q_with_or_and_not(three_notes):
 def test_order_by_with_slicing_returns_whole_model_instances(three_notes):
     page = list(Note.objects.order_by("-owner_id")[1:3])
 
-    assert [(note.title, note.owner_id, note.tags) for note in page] == [("Beta", 2, ["home"]), ("Alpha", 1, ["work", "urgent"])]
+    assert [(note.title, note.owner_id, note.tags) for note in page] == [
+        ("Beta", 2, ["home"]),
+        ("Alpha", 1, ["work", "urgent"]),
+    ]
 
 
 def test_count_and_exists(three_notes):
@@ -212,8 +232,10 @@ def test_migrate_adding_a_field_stores_its_default_in_existing_documents(mongo_d
             editor.add_field(Label, note)
 
         documents = mongo_db["notes_label"].find({}, {"_id": False}).sort("name")
-        assert list(documents) == [{"name": "$second", "rank": 3, "note": "$literal"},
-                                   {"name": "first", "rank": 3, "note": "$literal"}]  # fmt: skip
+        assert list(documents) == [
+            {"name": "$second", "rank": 3, "note": "$literal"},
+            {"name": "first", "rank": 3, "note": "$literal"},
+        ]
     finally:
         with connection.schema_editor() as editor:
             editor.delete_model(Label)

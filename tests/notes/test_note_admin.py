@@ -16,11 +16,23 @@ pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
 def admin_form(*, checklist: list[dict[str, Any]] = (), initial_checklist: int = 0, **fields: Any) -> dict[str, Any]:
     """The fields the Note admin form posts, with the embedded checklist as a formset."""
-    data = {"body": "", "tags": "", "attributes": "{}", "visibility": "private", "checklist-TOTAL_FORMS": len(checklist),
-            "checklist-INITIAL_FORMS": initial_checklist, **fields}  # fmt: skip
+    data = {
+        "body": "",
+        "tags": "",
+        "attributes": "{}",
+        "visibility": "private",
+        "checklist-TOTAL_FORMS": len(checklist),
+        "checklist-INITIAL_FORMS": initial_checklist,
+        **fields,
+    }
     for index, row in enumerate(checklist):
-        data.update({f"checklist-{index}-{name}": "on" if value is True else value
-                     for name, value in row.items() if value is not False})  # fmt: skip
+        data.update(
+            {
+                f"checklist-{index}-{name}": "on" if value is True else value
+                for name, value in row.items()
+                if value is not False
+            }
+        )
     return data
 
 
@@ -61,8 +73,9 @@ def test_changelist_filters_on_pinned(staff_client):
 
 
 @pytest.mark.parametrize("notes_on_page", [1, 20])
-def test_changelist_costs_the_same_queries_for_one_note_or_twenty(staff_client, django_assert_num_queries,
-                                                                  notes_on_page):  # fmt: skip
+def test_changelist_costs_the_same_queries_for_one_note_or_twenty(
+    staff_client, django_assert_num_queries, notes_on_page
+):
     for n in range(notes_on_page):
         NoteFactory(title=f"shared {n}", public=True)  # each by a different member
 
@@ -79,10 +92,16 @@ def test_add_page_creates_a_note_with_checklist_and_attributes(staff_client, ali
     url = reverse("admin:notes_note_add")
 
     assert staff_client.get(url).status_code == 200
-    response = staff_client.post(url, admin_form(
-        owner_id=alice.pk, title="From the admin", tags="a,b", attributes='{"colour": "blue"}',
-        checklist=[{"text": "first", "done": True}, {"text": "second"}],
-    ))  # fmt: skip
+    response = staff_client.post(
+        url,
+        admin_form(
+            owner_id=alice.pk,
+            title="From the admin",
+            tags="a,b",
+            attributes='{"colour": "blue"}',
+            checklist=[{"text": "first", "done": True}, {"text": "second"}],
+        ),
+    )
 
     assert response.status_code == 302
     document = mongo_db["notes_note"].find_one({"title": "From the admin"})
@@ -92,17 +111,29 @@ def test_add_page_creates_a_note_with_checklist_and_attributes(staff_client, ali
 
 
 def test_change_page_edits_embedded_documents_and_keeps_a_revision(staff_client, alice, mongo_db):
-    note = NoteFactory(owner_id=alice.pk, title="Before", body="old text", attributes={"k": "v"},
-                       checklist=[ChecklistItem(text="one"), ChecklistItem(text="two")])  # fmt: skip
+    note = NoteFactory(
+        owner_id=alice.pk,
+        title="Before",
+        body="old text",
+        attributes={"k": "v"},
+        checklist=[ChecklistItem(text="one"), ChecklistItem(text="two")],
+    )
     url = reverse("admin:notes_note_change", args=[note.pk])
 
     page = staff_client.get(url)
     assert page.status_code == 200
     assert "alice" in page.content.decode()
-    response = staff_client.post(url, admin_form(
-        owner_id=alice.pk, title="After", body="old text", attributes='{"k": "w", "new": "x"}', initial_checklist=2,
-        checklist=[{"text": "one", "done": True}, {"text": "two", "DELETE": True}, {"text": "three"}],
-    ))  # fmt: skip
+    response = staff_client.post(
+        url,
+        admin_form(
+            owner_id=alice.pk,
+            title="After",
+            body="old text",
+            attributes='{"k": "w", "new": "x"}',
+            initial_checklist=2,
+            checklist=[{"text": "one", "done": True}, {"text": "two", "DELETE": True}, {"text": "three"}],
+        ),
+    )
 
     assert response.status_code == 302
     document = mongo_db["notes_note"].find_one({"_id": note.pk})
@@ -117,8 +148,10 @@ def test_change_page_edits_embedded_documents_and_keeps_a_revision(staff_client,
 def test_change_page_refuses_bad_attributes(staff_client, alice, attributes, mongo_db):
     note = NoteFactory(owner_id=alice.pk, title="Steady")
 
-    response = staff_client.post(reverse("admin:notes_note_change", args=[note.pk]),
-                                 admin_form(owner_id=alice.pk, title="Changed", attributes=attributes))  # fmt: skip
+    response = staff_client.post(
+        reverse("admin:notes_note_change", args=[note.pk]),
+        admin_form(owner_id=alice.pk, title="Changed", attributes=attributes),
+    )
 
     assert response.status_code == 200
     assert "attributes" in response.context["adminform"].form.errors
@@ -128,8 +161,10 @@ def test_change_page_refuses_bad_attributes(staff_client, alice, attributes, mon
 def test_change_page_refuses_an_overlong_checklist_item(staff_client, alice):
     note = NoteFactory(owner_id=alice.pk)
 
-    response = staff_client.post(reverse("admin:notes_note_change", args=[note.pk]),
-                                 admin_form(owner_id=alice.pk, title="x", checklist=[{"text": "c" * 501}]))  # fmt: skip
+    response = staff_client.post(
+        reverse("admin:notes_note_change", args=[note.pk]),
+        admin_form(owner_id=alice.pk, title="x", checklist=[{"text": "c" * 501}]),
+    )
 
     assert response.status_code == 200
     assert Note.objects.get(pk=note.pk).checklist == []

@@ -15,23 +15,48 @@ pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
 
 def test_a_note_written_and_edited_through_the_pages_is_one_document_with_arrays_inside(alice, alice_client, mongo_db):
-    alice_client.post(reverse("notes:create"), editor_form(
-        title="Packing", body="Before *Friday*", tags="travel, summer",
-        checklist=[{"text": "passport", "done": True}, {"text": "charger"}],
-        attributes=[{"name": "destination", "value": "Lisbon"}, {"name": "nights", "value": "4"}],
-    ))  # fmt: skip
+    alice_client.post(
+        reverse("notes:create"),
+        editor_form(
+            title="Packing",
+            body="Before *Friday*",
+            tags="travel, summer",
+            checklist=[{"text": "passport", "done": True}, {"text": "charger"}],
+            attributes=[{"name": "destination", "value": "Lisbon"}, {"name": "nights", "value": "4"}],
+        ),
+    )
     note = Note.objects.get(title="Packing")
-    alice_client.post(reverse("notes:edit", args=[note.pk]), editor_form(
-        title="Packing list", body="Before *Friday*", tags="travel, summer", initial_checklist=2, initial_attributes=2,
-        checklist=[{"text": "passport", "done": True}, {"text": "charger", "done": True}],
-        attributes=[{"name": "destination", "value": "Lisbon"}, {"name": "nights", "value": "4"}],
-    ))  # fmt: skip
+    alice_client.post(
+        reverse("notes:edit", args=[note.pk]),
+        editor_form(
+            title="Packing list",
+            body="Before *Friday*",
+            tags="travel, summer",
+            initial_checklist=2,
+            initial_attributes=2,
+            checklist=[{"text": "passport", "done": True}, {"text": "charger", "done": True}],
+            attributes=[{"name": "destination", "value": "Lisbon"}, {"name": "nights", "value": "4"}],
+        ),
+    )
 
     documents = list(mongo_db["notes_note"].find())
     assert len(documents) == 1
     document = documents[0]
-    assert set(document) == {"_id", "owner_id", "title", "body", "tags", "checklist", "attributes", "visibility",
-                             "pinned", "revisions", "created_at", "updated_at", "view_count"}  # fmt: skip
+    assert set(document) == {
+        "_id",
+        "owner_id",
+        "title",
+        "body",
+        "tags",
+        "checklist",
+        "attributes",
+        "visibility",
+        "pinned",
+        "revisions",
+        "created_at",
+        "updated_at",
+        "view_count",
+    }
     assert document["tags"] == ["travel", "summer"]
     assert document["checklist"] == [{"text": "passport", "done": True}, {"text": "charger", "done": True}]
     assert document["attributes"] == {"destination": "Lisbon", "nights": "4"}

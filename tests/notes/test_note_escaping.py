@@ -35,10 +35,14 @@ def assert_inert(content: bytes) -> None:
 @pytest.fixture
 def hostile_note(alice):
     return NoteFactory(
-        owner_id=alice.pk, public=True, title=f"{SCRIPT}{IMAGE}", body=f"{SCRIPT}\n\n{IMAGE}\n\n{JAVASCRIPT_LINKS}",
-        tags=["safe-tag"], checklist=[ChecklistItem(text=f"{SCRIPT}{IMAGE}", done=False)],
+        owner_id=alice.pk,
+        public=True,
+        title=f"{SCRIPT}{IMAGE}",
+        body=f"{SCRIPT}\n\n{IMAGE}\n\n{JAVASCRIPT_LINKS}",
+        tags=["safe-tag"],
+        checklist=[ChecklistItem(text=f"{SCRIPT}{IMAGE}", done=False)],
         attributes={SCRIPT: IMAGE, IMAGE: SCRIPT, "items": SCRIPT},
-    )  # fmt: skip
+    )
 
 
 def test_payloads_are_escaped_on_the_owners_pages(alice_client, hostile_note):
@@ -66,8 +70,11 @@ def test_payloads_are_escaped_for_visitors_of_public_pages(client, hostile_note)
 
 
 def test_payloads_are_escaped_in_the_admin(staff_client, hostile_note):
-    for url in (reverse("admin:notes_note_changelist"), reverse("admin:notes_note_change", args=[hostile_note.pk]),
-                reverse("admin:notes_note_delete", args=[hostile_note.pk])):  # fmt: skip
+    for url in (
+        reverse("admin:notes_note_changelist"),
+        reverse("admin:notes_note_change", args=[hostile_note.pk]),
+        reverse("admin:notes_note_delete", args=[hostile_note.pk]),
+    ):
         response = staff_client.get(url)
 
         assert response.status_code == 200, url
@@ -93,9 +100,10 @@ def test_search_and_tag_filters_are_echoed_escaped(alice_client, client):
 
 
 def test_a_hostile_tag_is_refused_and_echoed_escaped(alice_client, mongo_db):
-    response = alice_client.post(reverse("notes:create"),
-                                 editor_form(title=SCRIPT, tags=f"{SCRIPT} {IMAGE}",
-                                             attributes=[{"name": f"${SCRIPT}", "value": IMAGE}]))  # fmt: skip
+    response = alice_client.post(
+        reverse("notes:create"),
+        editor_form(title=SCRIPT, tags=f"{SCRIPT} {IMAGE}", attributes=[{"name": f"${SCRIPT}", "value": IMAGE}]),
+    )
 
     assert response.status_code == 200
     assert "Not a tag:" in response.content.decode()

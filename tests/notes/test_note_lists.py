@@ -193,8 +193,9 @@ def test_public_notes_cost_the_same_queries_for_one_note_or_twenty(
 
 
 @pytest.mark.parametrize("notes_on_page", [1, 20])
-def test_my_notes_cost_the_same_queries_for_one_note_or_twenty(alice_client, alice, django_assert_num_queries,
-                                                               notes_on_page):  # fmt: skip
+def test_my_notes_cost_the_same_queries_for_one_note_or_twenty(
+    alice_client, alice, django_assert_num_queries, notes_on_page
+):
     for n in range(notes_on_page):
         NoteFactory(owner_id=alice.pk, title=f"mine {n}", tags=["t"])
 

@@ -47,12 +47,15 @@ def test_owner_creates_a_note_with_checklist_attributes_and_tags(alice, alice_cl
     response = alice_client.post(
         reverse("notes:create"),
         editor_form(
-            title="Groceries", body="For *Sunday*", tags="Home, shopping  urgent,home",
-            visibility="public", pinned=True,
+            title="Groceries",
+            body="For *Sunday*",
+            tags="Home, shopping  urgent,home",
+            visibility="public",
+            pinned=True,
             checklist=[{"text": "milk", "done": True}, {"text": "eggs"}, {"text": ""}],
             attributes=[{"name": "shop", "value": "corner"}, {"name": "", "value": ""}],
         ),
-    )  # fmt: skip
+    )
 
     note = Note.objects.get(title="Groceries")
     assert response.status_code == 302
@@ -183,8 +186,13 @@ def test_orphan_note_is_404_for_everyone(alice_client, staff_client, client, bob
 
 
 def test_edit_page_shows_the_note_in_the_form(alice_client, alice):
-    note = NoteFactory(owner_id=alice.pk, title="Trip", tags=["travel", "summer"], attributes={"city": "Oslo"},
-                       checklist=[ChecklistItem(text="passport", done=True)])  # fmt: skip
+    note = NoteFactory(
+        owner_id=alice.pk,
+        title="Trip",
+        tags=["travel", "summer"],
+        attributes={"city": "Oslo"},
+        checklist=[ChecklistItem(text="passport", done=True)],
+    )
 
     response = alice_client.get(reverse("notes:edit", args=[note.pk]))
 
@@ -199,13 +207,16 @@ def test_edit_page_shows_the_note_in_the_form(alice_client, alice):
 
 
 def test_owner_reorders_ticks_removes_and_adds_checklist_items(alice_client, alice, mongo_db):
-    note = NoteFactory(owner_id=alice.pk, checklist=[ChecklistItem(text="one"), ChecklistItem(text="two"),
-                                                     ChecklistItem(text="three")])  # fmt: skip
+    note = NoteFactory(
+        owner_id=alice.pk, checklist=[ChecklistItem(text="one"), ChecklistItem(text="two"), ChecklistItem(text="three")]
+    )
 
     response = alice_client.post(
         reverse("notes:edit", args=[note.pk]),
         editor_form(
-            title=note.title, body=note.body, initial_checklist=3,
+            title=note.title,
+            body=note.body,
+            initial_checklist=3,
             checklist=[
                 {"text": "one", "ORDER": 3},
                 {"text": "two", "ORDER": 1, "DELETE": True},
@@ -213,7 +224,7 @@ def test_owner_reorders_ticks_removes_and_adds_checklist_items(alice_client, ali
                 {"text": "four", "ORDER": ""},
             ],
         ),
-    )  # fmt: skip
+    )
 
     assert response.status_code == 302
     assert mongo_db["notes_note"].find_one({"_id": note.pk})["checklist"] == [
@@ -229,11 +240,16 @@ def test_owner_changes_removes_and_adds_attributes(alice_client, alice, mongo_db
     alice_client.post(
         reverse("notes:edit", args=[note.pk]),
         editor_form(
-            title=note.title, body=note.body, initial_attributes=2,
-            attributes=[{"name": "colour", "value": "green"}, {"name": "size", "value": "L", "DELETE": True},
-                        {"name": "weight", "value": "2 kg"}],
+            title=note.title,
+            body=note.body,
+            initial_attributes=2,
+            attributes=[
+                {"name": "colour", "value": "green"},
+                {"name": "size", "value": "L", "DELETE": True},
+                {"name": "weight", "value": "2 kg"},
+            ],
         ),
-    )  # fmt: skip
+    )
 
     assert mongo_db["notes_note"].find_one({"_id": note.pk})["attributes"] == {"colour": "green", "weight": "2 kg"}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from django.urls import reverse
 
@@ -14,8 +16,16 @@ pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
 
 def edit(note: Note, **changes) -> Note:
-    values = {"title": note.title, "body": note.body, "visibility": note.visibility, "pinned": note.pinned,
-              "tags": note.tags, "checklist": note.checklist, "attributes": note.attributes, **changes}  # fmt: skip
+    values = {
+        "title": note.title,
+        "body": note.body,
+        "visibility": note.visibility,
+        "pinned": note.pinned,
+        "tags": note.tags,
+        "checklist": note.checklist,
+        "attributes": note.attributes,
+        **changes,
+    }
     return note_update(note=note, **values)
 
 
@@ -59,7 +69,7 @@ def test_only_the_last_ten_versions_are_kept_newest_first(alice, mongo_db):
     assert len(revisions) == MAX_REVISIONS == 10
     assert [r["title"] for r in revisions] == [f"v{n}" for n in range(11, 1, -1)]
     assert [r["body"] for r in revisions][:2] == ["body 11", "body 10"]
-    assert all(newer["saved_at"] >= older["saved_at"] for newer, older in zip(revisions, revisions[1:], strict=False))
+    assert all(newer["saved_at"] >= older["saved_at"] for newer, older in itertools.pairwise(revisions))
 
 
 def test_editing_through_the_page_keeps_the_previous_version(alice_client, alice):

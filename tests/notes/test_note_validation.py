@@ -133,8 +133,9 @@ def test_a_post_without_the_row_formsets_is_a_form_error_not_a_500(alice_client,
 def test_a_refused_edit_keeps_what_was_typed_and_changes_nothing(alice_client, alice, mongo_db):
     note = NoteFactory(owner_id=alice.pk, title="Kept")
 
-    response = alice_client.post(reverse("notes:edit", args=[note.pk]),
-                                 editor_form(title="Draft title", tags="bad!tag"))  # fmt: skip
+    response = alice_client.post(
+        reverse("notes:edit", args=[note.pk]), editor_form(title="Draft title", tags="bad!tag")
+    )
 
     assert response.status_code == 200
     assert 'value="Draft title"' in response.content.decode()
@@ -177,8 +178,16 @@ def test_note_update_refuses_a_checklist_item_over_500_characters(alice, mongo_d
     note = NoteFactory(owner_id=alice.pk)
 
     with pytest.raises(ValidationError) as refused:
-        note_update(note=note, title=note.title, body=note.body, visibility="private", pinned=False, tags=[],
-                    checklist=[ChecklistItem(text="c" * 501)], attributes={})  # fmt: skip
+        note_update(
+            note=note,
+            title=note.title,
+            body=note.body,
+            visibility="private",
+            pinned=False,
+            tags=[],
+            checklist=[ChecklistItem(text="c" * 501)],
+            attributes={},
+        )
 
     assert refused.value.message_dict["checklist"] == [
         "Checklist item 1: Ensure this value has at most 500 characters (it has 501)."

@@ -123,13 +123,23 @@ def test_saving_an_edit_keeps_views_folded_since_the_note_was_read(counters_redi
     view(note, 7)
     fold()  # after `note` was read: its view_count attribute is 0
 
-    note_update(note=note, title="After", body=note.body, visibility=note.visibility, pinned=note.pinned,
-                tags=note.tags, checklist=note.checklist, attributes=note.attributes)  # fmt: skip
+    note_update(
+        note=note,
+        title="After",
+        body=note.body,
+        visibility=note.visibility,
+        pinned=note.pinned,
+        tags=note.tags,
+        checklist=note.checklist,
+        attributes=note.attributes,
+    )
     note.save()
 
     assert mongo_db["notes_note"].find_one({"_id": note.pk}, {"title": 1, "view_count": 1}) == {
-        "_id": note.pk, "title": "After", "view_count": 7,
-    }  # fmt: skip
+        "_id": note.pk,
+        "title": "After",
+        "view_count": 7,
+    }
 
 
 def test_saving_an_edit_of_a_note_deleted_meanwhile_is_refused_not_a_resurrection(mongo_db):
@@ -138,7 +148,15 @@ def test_saving_an_edit_of_a_note_deleted_meanwhile_is_refused_not_a_resurrectio
     note.delete()
 
     with pytest.raises(ValidationError, match="deleted"):
-        note_update(note=stale, title="Edited", body="", visibility=stale.visibility, pinned=False,
-                    tags=[], checklist=[], attributes={})  # fmt: skip
+        note_update(
+            note=stale,
+            title="Edited",
+            body="",
+            visibility=stale.visibility,
+            pinned=False,
+            tags=[],
+            checklist=[],
+            attributes={},
+        )
 
     assert mongo_db["notes_note"].count_documents({"_id": note.pk}) == 0

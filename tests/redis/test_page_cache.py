@@ -29,8 +29,10 @@ def cached_pages() -> list[str]:
 
 
 def edit(note, **changes) -> None:
-    values = {name: getattr(note, name) for name in
-              ("title", "body", "visibility", "pinned", "tags", "checklist", "attributes")}  # fmt: skip
+    values = {
+        name: getattr(note, name)
+        for name in ("title", "body", "visibility", "pinned", "tags", "checklist", "attributes")
+    }
     note_update(note=note, **{**values, **changes})
 
 
@@ -160,15 +162,26 @@ def test_an_admin_edit_and_bulk_delete_drop_the_pages(client, alice, staff):
     client.get(PUBLIC_NOTES), client.get(profile)
     admin = logged_in(staff)
 
-    admin.post(reverse("admin:notes_note_change", args=[first.pk]), {
-        "owner_id": alice.pk, "title": "Edited by staff", "body": "", "tags": "", "attributes": "{}",
-        "visibility": "public", "checklist-TOTAL_FORMS": 0, "checklist-INITIAL_FORMS": 0,
-    })  # fmt: skip
+    admin.post(
+        reverse("admin:notes_note_change", args=[first.pk]),
+        {
+            "owner_id": alice.pk,
+            "title": "Edited by staff",
+            "body": "",
+            "tags": "",
+            "attributes": "{}",
+            "visibility": "public",
+            "checklist-TOTAL_FORMS": 0,
+            "checklist-INITIAL_FORMS": 0,
+        },
+    )
     assert "Edited by staff" in client.get(PUBLIC_NOTES).content.decode()
     client.get(profile)
 
-    admin.post(reverse("admin:notes_note_changelist"),
-               {"action": "delete_selected", "_selected_action": [str(first.pk), str(second.pk)], "post": "yes"})  # fmt: skip
+    admin.post(
+        reverse("admin:notes_note_changelist"),
+        {"action": "delete_selected", "_selected_action": [str(first.pk), str(second.pk)], "post": "yes"},
+    )
     assert "Edited by staff" not in client.get(PUBLIC_NOTES).content.decode()
     assert "Edited by staff" not in client.get(profile).content.decode()
 
@@ -176,10 +189,19 @@ def test_an_admin_edit_and_bulk_delete_drop_the_pages(client, alice, staff):
 def test_importing_notes_drops_the_pages(client, alice, tmp_path):
     client.get(PUBLIC_NOTES), client.get(reverse("users:profile", args=[alice.pk]))
     path = tmp_path / "notes.jsonl"
-    path.write_text(json.dumps({
-        "_id": {"$oid": "64b000000000000000000001"}, "owner_id": alice.pk, "title": "Imported", "visibility": "public",
-        "created_at": {"$date": "2026-01-01T00:00:00Z"}, "updated_at": {"$date": "2026-01-01T00:00:00Z"},
-    }) + "\n")  # fmt: skip
+    path.write_text(
+        json.dumps(
+            {
+                "_id": {"$oid": "64b000000000000000000001"},
+                "owner_id": alice.pk,
+                "title": "Imported",
+                "visibility": "public",
+                "created_at": {"$date": "2026-01-01T00:00:00Z"},
+                "updated_at": {"$date": "2026-01-01T00:00:00Z"},
+            }
+        )
+        + "\n"
+    )
 
     call_command("import_notes", str(path), "--no-progress", stdout=io.StringIO())
 
@@ -192,8 +214,10 @@ def test_member_changes_show_on_the_directory_profile_and_public_list(client, al
     profile = reverse("users:profile", args=[alice.pk])
     client.get(DIRECTORY), client.get(profile), client.get(PUBLIC_NOTES)
 
-    logged_in(alice).post(reverse("users:edit", args=[alice.pk]),
-                          {"email": alice.email, "display_name": "Ada Renamed", "age": "", "bio": ""})  # fmt: skip
+    logged_in(alice).post(
+        reverse("users:edit", args=[alice.pk]),
+        {"email": alice.email, "display_name": "Ada Renamed", "age": "", "bio": ""},
+    )
 
     for page in (DIRECTORY, profile, PUBLIC_NOTES):
         assert "Ada Renamed" in client.get(page).content.decode(), page
@@ -222,10 +246,22 @@ def test_a_write_behind_the_apps_back_shows_only_after_the_ttl(client, alice, mo
     """What the TTL is for: a raw write bumps no version, so the cached page and count stand until they expire."""
     client.get(PUBLIC_NOTES)
     note = NoteFactory.build(owner_id=alice.pk, public=True, title="Written raw")
-    mongo_db["notes_note"].insert_one({"owner_id": alice.pk, "title": note.title, "body": "", "visibility": "public",
-                                       "tags": [], "checklist": [], "attributes": {}, "pinned": False,
-                                       "revisions": [], "view_count": 0, "created_at": note.created_at,
-                                       "updated_at": note.updated_at})  # fmt: skip
+    mongo_db["notes_note"].insert_one(
+        {
+            "owner_id": alice.pk,
+            "title": note.title,
+            "body": "",
+            "visibility": "public",
+            "tags": [],
+            "checklist": [],
+            "attributes": {},
+            "pinned": False,
+            "revisions": [],
+            "view_count": 0,
+            "created_at": note.created_at,
+            "updated_at": note.updated_at,
+        }
+    )
 
     assert "Written raw" not in client.get(PUBLIC_NOTES).content.decode()
     cache.delete_many(cached_pages() + cache.keys("count:*"))  # what expiry does
@@ -271,8 +307,9 @@ def test_cached_pages_answer_while_redis_is_down_and_cache_again_once_it_is_back
 def test_seeding_demo_members_drops_the_directory_and_public_list(client):
     client.get(DIRECTORY), client.get(PUBLIC_NOTES)
 
-    call_command("seed_demo", "--users", "2", "--notes-per-user", "3", "--seed", "1", "--no-progress",
-                 stdout=io.StringIO())  # fmt: skip
+    call_command(
+        "seed_demo", "--users", "2", "--notes-per-user", "3", "--seed", "1", "--no-progress", stdout=io.StringIO()
+    )
 
     assert "demo000002" in client.get(DIRECTORY).content.decode()
     assert client.get(PUBLIC_NOTES).context["paginator"].count == Note.objects.public().count() > 0

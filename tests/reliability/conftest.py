@@ -18,9 +18,13 @@ Snapshot = tuple[list[dict[str, Any]], list[dict[str, Any]]]
 def alice_note(alice) -> Note:
     """A private note of Alice's with a checklist, attributes and tags to lose."""
     return NoteFactory(
-        owner_id=alice.pk, title="Groceries", body="milk", tags=["food"], attributes={"shop": "corner"},
+        owner_id=alice.pk,
+        title="Groceries",
+        body="milk",
+        tags=["food"],
+        attributes={"shop": "corner"},
         checklist=[ChecklistItem(text="eggs")],
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

@@ -16,10 +16,39 @@ from hypothesis import strategies as st
 DRILL = settings(max_examples=30, deadline=None)
 
 NASTY = [
-    "", " ", "\x00", "\t\r\n", "$where", "$gt", "$set", "a.b", ".", "$", "{\"$ne\": null}", "[$ne]=1",
-    "../../etc/passwd", "<script>alert(1)</script>", "' OR 1=1 --", "%00", "%", "\\", "null", "NaN",
-    "-1", "0", "9" * 30, "1e308", "\u202e", "\ufeff", "💩", "Ａｄｍｉｎ", "İ", "ß", "ǅ", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
-]  # fmt: skip
+    "",
+    " ",
+    "\x00",
+    "\t\r\n",
+    "$where",
+    "$gt",
+    "$set",
+    "a.b",
+    ".",
+    "$",
+    '{"$ne": null}',
+    "[$ne]=1",
+    "../../etc/passwd",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "%00",
+    "%",
+    "\\",
+    "null",
+    "NaN",
+    "-1",
+    "0",
+    "9" * 30,
+    "1e308",
+    "\u202e",
+    "\ufeff",
+    "💩",
+    "Ａｄｍｉｎ",
+    "İ",
+    "ß",
+    "ǅ",
+    "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
+]
 
 
 class Repeated(str):

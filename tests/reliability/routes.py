@@ -55,14 +55,21 @@ class World:
 
     @classmethod
     def create(cls, *, public: bool = False, owner_kind: str = "member", new_email: bool = False) -> World:
-        roles = {"member": {}, "staff member": {"is_staff": True},
-                 "superuser": {"is_staff": True, "is_superuser": True}}  # fmt: skip
+        roles = {
+            "member": {},
+            "staff member": {"is_staff": True},
+            "superuser": {"is_staff": True, "is_superuser": True},
+        }
         owner = UserFactory(**roles[owner_kind])
         note = NoteFactory(owner_id=owner.pk, public=True) if public else NoteFactory(owner_id=owner.pk)
         return cls(
-            owner=owner, other=UserFactory(), staff=UserFactory(**roles["staff member"]),
-            superuser=UserFactory(**roles["superuser"]), note=note, new_email=new_email,
-        )  # fmt: skip
+            owner=owner,
+            other=UserFactory(),
+            staff=UserFactory(**roles["staff member"]),
+            superuser=UserFactory(**roles["superuser"]),
+            note=note,
+            new_email=new_email,
+        )
 
     def client(self, persona: str, **options: Any) -> Client:
         client = Client(**options)
@@ -85,18 +92,30 @@ class World:
         """What a browser would send to `name` to succeed (a new email comes with the sender's password)."""
         email = f"new-{self.owner.email}" if self.new_email else self.owner.email
         return {
-            "users:signup": {"username": f"new-{self.owner.username}", "email": f"new-{self.owner.email}",
-                             "password1": NEW_PASSWORD, "password2": NEW_PASSWORD},
+            "users:signup": {
+                "username": f"new-{self.owner.username}",
+                "email": f"new-{self.owner.email}",
+                "password1": NEW_PASSWORD,
+                "password2": NEW_PASSWORD,
+            },
             "users:login": {"username": self.owner.username, "password": PASSWORD},
-            "users:password_change": {"old_password": PASSWORD, "new_password1": NEW_PASSWORD,
-                                      "new_password2": NEW_PASSWORD},
+            "users:password_change": {
+                "old_password": PASSWORD,
+                "new_password1": NEW_PASSWORD,
+                "new_password2": NEW_PASSWORD,
+            },
             "users:password_reset": {"email": self.owner.email},
             "users:password_reset_confirm": {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
-            "users:edit": {"display_name": "Changed", "email": email, "age": "", "bio": "",
-                           "current_password": PASSWORD},
+            "users:edit": {
+                "display_name": "Changed",
+                "email": email,
+                "age": "",
+                "bio": "",
+                "current_password": PASSWORD,
+            },
             "notes:create": editor_form(title="Posted"),
             "notes:edit": editor_form(title="Changed"),
-        }.get(name, {})  # fmt: skip
+        }.get(name, {})
 
 
 def view_name(location: str) -> str:

@@ -52,7 +52,8 @@ def test_a_new_email_is_announced_to_the_old_address(
     [mail] = mailoutbox
     assert mail.to == ["alice@example.com"]
     assert "was changed" in mail.subject
-    assert "alice@example.com" in mail.body and "new@example.com" not in mail.body
+    assert "alice@example.com" in mail.body
+    assert "new@example.com" not in mail.body
 
 
 def test_other_profile_changes_need_no_password_and_send_no_mail(

@@ -82,18 +82,16 @@ MATRIX = [
 def world_for(target: str) -> World:
     """A fresh world for a row's target: "(public note)", "(staff member)", "(superuser)", "(new email)"."""
     kinds = [kind for kind in ("staff member", "superuser") if kind in target]
-    return World.create(public="public note" in target, owner_kind=kinds[0] if kinds else "member",
-                        new_email="new email" in target)  # fmt: skip
+    return World.create(
+        public="public note" in target, owner_kind=kinds[0] if kinds else "member", new_email="new email" in target
+    )
 
 
 def answer(world: World, persona: str, name: str, method: str, stored) -> int | str:
     """Make the request as `persona`; return its cell: the status, or where it redirects."""
     client = world.client(persona)
     before = stored()
-    if method == "GET":
-        response = client.get(world.url(name))
-    else:
-        response = client.post(world.url(name), world.post_data(name))
+    response = client.get(world.url(name)) if method == "GET" else client.post(world.url(name), world.post_data(name))
     cell = f"→ {view_name(response['Location'])}" if response.status_code in (301, 302) else response.status_code
     if (method == "GET" or cell in REFUSALS) and stored() != before:
         return f"{cell}, and stored data changed"
@@ -109,8 +107,7 @@ def test_authorization_matrix(stored, section):
         name = target.split()[0]
         expected[f"{target} {method}"] = dict(zip(PERSONAS, cells, strict=True))
         observed[f"{target} {method}"] = {
-            persona: answer(world_for(target), persona, name, method, stored)
-            for persona in PERSONAS
+            persona: answer(world_for(target), persona, name, method, stored) for persona in PERSONAS
         }
 
     assert observed == expected

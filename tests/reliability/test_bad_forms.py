@@ -171,8 +171,11 @@ def test_signup_refuses_junk_and_creates_nobody(client, alice, stored):
     @example(values={"username": "x\x00y", "email": "x@example.com", "passwords": (PASSWORD, PASSWORD)})
     def drill(values: dict[str, Any]) -> None:
         first, second = values["passwords"]
-        sent = {**{name: value for name, value in values.items() if name != "passwords"},
-                "password1": first, "password2": second}  # fmt: skip
+        sent = {
+            **{name: value for name, value in values.items() if name != "passwords"},
+            "password1": first,
+            "password2": second,
+        }
         response = Client().post(reverse("users:signup"), sent)
 
         assert_refused(response, sent, before, stored)
@@ -270,8 +273,9 @@ def test_password_reset_answers_junk_without_mail_or_changes(client, alice, stor
 def test_a_body_over_the_upload_limit_is_a_413_and_stores_nothing(alice_client, alice_note, stored, settings):
     before = stored()
 
-    response = alice_client.post(reverse("notes:edit", args=[alice_note.pk]),
-                                 editor_form(body="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)))  # fmt: skip
+    response = alice_client.post(
+        reverse("notes:edit", args=[alice_note.pk]), editor_form(body="x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1))
+    )
 
     assert response.status_code == 413
     assert stored() == before

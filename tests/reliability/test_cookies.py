@@ -14,8 +14,14 @@ from tests.reliability.routes import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
-COOKIE_SETTINGS = ["SESSION_COOKIE_HTTPONLY", "SESSION_COOKIE_SAMESITE", "SESSION_COOKIE_SECURE",
-                   "CSRF_COOKIE_HTTPONLY", "CSRF_COOKIE_SAMESITE", "CSRF_COOKIE_SECURE"]  # fmt: skip
+COOKIE_SETTINGS = [
+    "SESSION_COOKIE_HTTPONLY",
+    "SESSION_COOKIE_SAMESITE",
+    "SESSION_COOKIE_SECURE",
+    "CSRF_COOKIE_HTTPONLY",
+    "CSRF_COOKIE_SAMESITE",
+    "CSRF_COOKIE_SECURE",
+]
 
 
 def test_session_cookie_set_at_login_is_httponly_and_samesite_lax(alice):
@@ -41,6 +47,10 @@ def test_production_settings_make_both_cookies_secure_httponly_and_lax(tmp_path)
 
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.splitlines()[-1]) == {
-        "SESSION_COOKIE_HTTPONLY": True, "SESSION_COOKIE_SAMESITE": "Lax", "SESSION_COOKIE_SECURE": True,
-        "CSRF_COOKIE_HTTPONLY": True, "CSRF_COOKIE_SAMESITE": "Lax", "CSRF_COOKIE_SECURE": True,
-    }  # fmt: skip
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": True,
+        "CSRF_COOKIE_HTTPONLY": True,
+        "CSRF_COOKIE_SAMESITE": "Lax",
+        "CSRF_COOKIE_SECURE": True,
+    }

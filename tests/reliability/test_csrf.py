@@ -26,8 +26,16 @@ def unsafe_requests() -> list[tuple[str, str]]:
 def test_every_form_page_and_the_logout_are_covered():
     names = {name for name, method in unsafe_requests() if method == "post"}
 
-    assert {"users:signup", "users:login", "users:logout", "users:edit", "users:delete", "notes:create",
-            "notes:edit", "notes:delete"} <= names  # fmt: skip
+    assert {
+        "users:signup",
+        "users:login",
+        "users:logout",
+        "users:edit",
+        "users:delete",
+        "notes:create",
+        "notes:edit",
+        "notes:delete",
+    } <= names
 
 
 def test_a_request_without_the_csrf_token_is_refused_and_changes_nothing(stored):

@@ -26,9 +26,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def document(owner_id: int, note_id: ObjectId | None = None, **fields: Any) -> dict[str, Any]:
     """A note as export_notes writes it (Extended JSON), with `fields` changed."""
-    return {"_id": {"$oid": str(note_id or ObjectId())}, "owner_id": owner_id, "title": "A note",
-            "created_at": {"$date": "2026-03-01T10:00:00.123Z"},
-            "updated_at": {"$date": "2026-03-02T10:00:00.456Z"}, **fields}  # fmt: skip
+    return {
+        "_id": {"$oid": str(note_id or ObjectId())},
+        "owner_id": owner_id,
+        "title": "A note",
+        "created_at": {"$date": "2026-03-01T10:00:00.123Z"},
+        "updated_at": {"$date": "2026-03-02T10:00:00.456Z"},
+        **fields,
+    }
 
 
 def encoded(value: Any) -> bytes:
@@ -71,8 +76,13 @@ def test_standard_input_that_is_not_utf8_is_an_error_without_a_traceback(tmp_pat
 
     result = subprocess.run(
         [sys.executable, "manage.py", "import_notes", "-", "--no-progress"],
-        cwd=ROOT, env=env, input=b'{"title": "caf\xe9"}\n', capture_output=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        env=env,
+        input=b'{"title": "caf\xe9"}\n',
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
 
     assert result.returncode == 1
     assert result.stderr.decode() == "CommandError: standard input is not UTF-8 text: line 1, byte 15 of the line.\n"
@@ -88,9 +98,31 @@ json_values = st.recursive(
     lambda children: st.lists(children, max_size=3) | st.dictionaries(json_keys, children, max_size=3),
     max_leaves=8,
 )
-WRAPPERS = ["$oid", "$date", "$numberLong", "$numberInt", "$numberDouble", "$numberDecimal", "$binary", "$uuid",
-            "$timestamp", "$regularExpression", "$regex", "$options", "$code", "$scope", "$symbol", "$dbPointer",
-            "$ref", "$id", "$minKey", "$maxKey", "$undefined", "$base64", "$subType"]  # fmt: skip
+WRAPPERS = [
+    "$oid",
+    "$date",
+    "$numberLong",
+    "$numberInt",
+    "$numberDouble",
+    "$numberDecimal",
+    "$binary",
+    "$uuid",
+    "$timestamp",
+    "$regularExpression",
+    "$regex",
+    "$options",
+    "$code",
+    "$scope",
+    "$symbol",
+    "$dbPointer",
+    "$ref",
+    "$id",
+    "$minKey",
+    "$maxKey",
+    "$undefined",
+    "$base64",
+    "$subType",
+]
 # Extended JSON wrappers with junk inside: {"$oid": "zz"}, {"$date": 1e300}, {"$numberDecimal": "x"}...
 extended_json_values = st.recursive(
     json_values
@@ -107,8 +139,19 @@ lone_surrogates = st.integers(min_value=0xD800, max_value=0xDFFF).map(chr)
 unstorable_text = st.builds(
     lambda before, surrogate, after: before + surrogate + after, any_text, lone_surrogates, any_text
 )
-TYPED_FIELDS = {"_id": dict, "owner_id": int, "title": str, "body": str, "tags": list, "checklist": list,
-                "attributes": dict, "visibility": str, "pinned": bool, "created_at": dict, "updated_at": dict}  # fmt: skip
+TYPED_FIELDS = {
+    "_id": dict,
+    "owner_id": int,
+    "title": str,
+    "body": str,
+    "tags": list,
+    "checklist": list,
+    "attributes": dict,
+    "visibility": str,
+    "pinned": bool,
+    "created_at": dict,
+    "updated_at": dict,
+}
 
 
 def of_another_type(kind: type) -> Callable[[Any], bool]:
@@ -119,20 +162,31 @@ REQUIRED_FIELDS = ["_id", "owner_id", "title", "created_at", "updated_at"]
 note_ids = st.binary(min_size=12, max_size=12).map(ObjectId)
 
 
-UNSTORABLE_PLACES = ["title", "body", "tags", "attribute name", "attribute value", "checklist", "revision title",
-                     "revision body"]  # fmt: skip
+UNSTORABLE_PLACES = [
+    "title",
+    "body",
+    "tags",
+    "attribute name",
+    "attribute value",
+    "checklist",
+    "revision title",
+    "revision body",
+]
 
 
 def unstorable_in(good: dict[str, Any], text: str, place: str) -> bytes:
     """`good` with `text` (which BSON cannot encode) in one of a note's strings or keys."""
     saved_at = {"$date": "2026-01-02T03:04:05.678Z"}
     fields = {
-        "title": {"title": text}, "body": {"body": text}, "tags": {"tags": ["food", text]},
-        "attribute name": {"attributes": {text: "1"}}, "attribute value": {"attributes": {"colour": text}},
+        "title": {"title": text},
+        "body": {"body": text},
+        "tags": {"tags": ["food", text]},
+        "attribute name": {"attributes": {text: "1"}},
+        "attribute value": {"attributes": {"colour": text}},
         "checklist": {"checklist": [{"text": text, "done": False}]},
         "revision title": {"revisions": [{"title": text, "body": "", "saved_at": saved_at}]},
         "revision body": {"revisions": [{"title": "Old", "body": text, "saved_at": saved_at}]},
-    }[place]  # fmt: skip
+    }[place]
     return encoded({**good, **fields})
 
 

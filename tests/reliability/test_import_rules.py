@@ -35,7 +35,7 @@ def revisions(count: int, **fields: str) -> list[dict[str, object]]:
 def test_a_line_the_editor_would_refuse_is_a_bad_line_and_nothing_is_written(alice, mongo_db, fields, problem):
     lines, err = io.StringIO(line(alice.pk) + "\n" + line(alice.pk, **fields)), io.StringIO()
 
-    with pytest.raises(CommandError, match="^1 bad lines of 2; nothing was written.$"):
+    with pytest.raises(CommandError, match=r"^1 bad lines of 2; nothing was written\.$"):
         call_command("import_notes", "-", "--no-progress", stdin=lines, stdout=io.StringIO(), stderr=err)
 
     assert f"line 2: {problem}" in err.getvalue()
@@ -43,7 +43,13 @@ def test_a_line_the_editor_would_refuse_is_a_bad_line_and_nothing_is_written(ali
 
 
 def test_ten_revisions_within_the_rules_import(alice, mongo_db):
-    call_command("import_notes", "-", "--no-progress", stdin=io.StringIO(line(alice.pk, revisions=revisions(10))),
-                 stdout=io.StringIO(), stderr=io.StringIO())  # fmt: skip
+    call_command(
+        "import_notes",
+        "-",
+        "--no-progress",
+        stdin=io.StringIO(line(alice.pk, revisions=revisions(10))),
+        stdout=io.StringIO(),
+        stderr=io.StringIO(),
+    )
 
     assert len(mongo_db["notes_note"].find_one()["revisions"]) == MAX_REVISIONS

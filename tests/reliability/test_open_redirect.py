@@ -19,13 +19,34 @@ pytestmark = pytest.mark.django_db
 LOGIN = reverse("users:login")
 LOGOUT = reverse("users:logout")
 OFF_SITE = [
-    "//evil.example", "///evil.example", "////evil.example/", "https://evil.example", "http://evil.example/next",
-    "https:evil.example", "/\\evil.example", "\\\\evil.example", "\\/evil.example", " //evil.example",
-    "\t//evil.example", "/\t/evil.example", "\x00//evil.example", "//evil.example@testserver", "//testserver@evil.example",
-    "http://testserver@evil.example", "javascript:alert(document.cookie)", "JaVaScRiPt:alert(1)", " javascript:alert(1)",
-    "data:text/html,<script>alert(1)</script>", "vbscript:msgbox(1)", "ftp://evil.example", "//evil%2Eexample",
-    "/\t/\t/evil.example", "https://evil.example\\@testserver", "//ｅｖｉｌ.example", "http:/\\/\\evil.example",
-]  # fmt: skip
+    "//evil.example",
+    "///evil.example",
+    "////evil.example/",
+    "https://evil.example",
+    "http://evil.example/next",
+    "https:evil.example",
+    "/\\evil.example",
+    "\\\\evil.example",
+    "\\/evil.example",
+    " //evil.example",
+    "\t//evil.example",
+    "/\t/evil.example",
+    "\x00//evil.example",
+    "//evil.example@testserver",
+    "//testserver@evil.example",
+    "http://testserver@evil.example",
+    "javascript:alert(document.cookie)",
+    "JaVaScRiPt:alert(1)",
+    " javascript:alert(1)",
+    "data:text/html,<script>alert(1)</script>",
+    "vbscript:msgbox(1)",
+    "ftp://evil.example",
+    "//evil%2Eexample",
+    "/\t/\t/evil.example",
+    "https://evil.example\\@testserver",
+    "//ｅｖｉｌ.example",
+    "http:/\\/\\evil.example",
+]
 C0_AND_SPACE = "".join(map(chr, range(0x21)))
 nexts = st.one_of(
     st.sampled_from(OFF_SITE),

@@ -19,8 +19,14 @@ def test_changelist_shows_the_member_columns(staff_client, alice):
 
     assert response.status_code == 200
     assert list(response.context["cl"].list_display) == [
-        "action_checkbox", "username", "email", "display_name", "is_staff", "date_joined", "last_login",
-    ]  # fmt: skip
+        "action_checkbox",
+        "username",
+        "email",
+        "display_name",
+        "is_staff",
+        "date_joined",
+        "last_login",
+    ]
     assert {spec.title for spec in response.context["cl"].filter_specs} == {"staff status", "active"}
 
 
@@ -38,10 +44,19 @@ def test_change_form_edits_display_name_age_and_bio(staff_client, alice):
     change = reverse("admin:users_user_change", args=[alice.pk])
     assert {"display_name", "age", "bio", "email"} <= set(staff_client.get(change).context["adminform"].form.fields)
 
-    response = staff_client.post(change, {
-        "username": "alice", "email": alice.email, "display_name": "Alice L.", "age": 30, "bio": "From the admin.",
-        "is_active": "on", "date_joined_0": "2026-01-02", "date_joined_1": "03:04:05",
-    })  # fmt: skip
+    response = staff_client.post(
+        change,
+        {
+            "username": "alice",
+            "email": alice.email,
+            "display_name": "Alice L.",
+            "age": 30,
+            "bio": "From the admin.",
+            "is_active": "on",
+            "date_joined_0": "2026-01-02",
+            "date_joined_1": "03:04:05",
+        },
+    )
 
     assert response.status_code == 302
     alice.refresh_from_db()
@@ -51,9 +66,15 @@ def test_change_form_edits_display_name_age_and_bio(staff_client, alice):
 def test_add_form_asks_for_the_email(staff_client):
     response = staff_client.post(
         reverse("admin:users_user_add"),
-        {"username": "dora", "email": "dora@example.com", "display_name": "Dora",
-         "usable_password": "true", "password1": PASSWORD, "password2": PASSWORD},
-    )  # fmt: skip
+        {
+            "username": "dora",
+            "email": "dora@example.com",
+            "display_name": "Dora",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
 
     assert response.status_code == 302
     assert User.objects.get(username="dora").email == "dora@example.com"
@@ -62,9 +83,14 @@ def test_add_form_asks_for_the_email(staff_client):
 def test_add_form_refuses_an_email_taken_in_another_case(staff_client, alice):
     response = staff_client.post(
         reverse("admin:users_user_add"),
-        {"username": "dora", "email": "ALICE@example.com",
-         "usable_password": "true", "password1": PASSWORD, "password2": PASSWORD},
-    )  # fmt: skip
+        {
+            "username": "dora",
+            "email": "ALICE@example.com",
+            "usable_password": "true",
+            "password1": PASSWORD,
+            "password2": PASSWORD,
+        },
+    )
 
     assert response.status_code == 200
     assert response.context["adminform"].form.errors["email"] == ["A member with this email address already exists."]

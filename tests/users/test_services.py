@@ -48,9 +48,13 @@ def test_notes_are_deleted_only_after_the_relational_delete_commits(alice, bob, 
 def test_no_note_is_deleted_when_the_relational_delete_rolls_back(alice, mongo_db):
     NoteFactory(owner_id=alice.pk)
 
-    with pytest.raises(RuntimeError), transaction.atomic():
-        user_delete(user=alice)
-        raise RuntimeError("the request failed after the delete")
+    def delete_then_fail() -> None:
+        with transaction.atomic():
+            user_delete(user=alice)
+            raise RuntimeError("the request failed after the delete")
+
+    with pytest.raises(RuntimeError):
+        delete_then_fail()
 
     assert User.objects.filter(username="alice").exists()
     assert mongo_db["notes_note"].count_documents({"owner_id": User.objects.get(username="alice").pk}) == 1

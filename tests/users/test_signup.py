@@ -32,8 +32,13 @@ def test_sign_up_page_has_a_csrf_protected_form(client):
     assert response.status_code == 200
     assert 'name="csrfmiddlewaretoken"' in response.content.decode()
     assert [field.name for field in response.context["form"]] == [
-        "username", "email", "display_name", "age", "password1", "password2",
-    ]  # fmt: skip
+        "username",
+        "email",
+        "display_name",
+        "age",
+        "password1",
+        "password2",
+    ]
 
 
 def test_new_member_is_created_logged_in_and_sent_to_their_profile(client):

@@ -137,13 +137,19 @@ def test_behind_a_trusted_proxy_clients_are_told_apart_by_the_address_it_forward
     settings.TRUSTED_PROXY_COUNT = 1
     proxy = "10.0.0.2"
     for _ in range(5):
-        client.post(LOGIN, {"username": "nobody", "password": "x"}, REMOTE_ADDR=proxy,
-                    HTTP_X_FORWARDED_FOR=f"{HOME_ADDRESS}")  # fmt: skip
+        client.post(
+            LOGIN, {"username": "nobody", "password": "x"}, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=f"{HOME_ADDRESS}"
+        )
 
-    forged = client.post(LOGIN, {"username": "bob", "password": PASSWORD}, REMOTE_ADDR=proxy,
-                         HTTP_X_FORWARDED_FOR=f"{CAFE_ADDRESS}, {HOME_ADDRESS}")  # fmt: skip
-    other_client = client.post(LOGIN, {"username": "bob", "password": PASSWORD}, REMOTE_ADDR=proxy,
-                               HTTP_X_FORWARDED_FOR=CAFE_ADDRESS)  # fmt: skip
+    forged = client.post(
+        LOGIN,
+        {"username": "bob", "password": PASSWORD},
+        REMOTE_ADDR=proxy,
+        HTTP_X_FORWARDED_FOR=f"{CAFE_ADDRESS}, {HOME_ADDRESS}",
+    )
+    other_client = client.post(
+        LOGIN, {"username": "bob", "password": PASSWORD}, REMOTE_ADDR=proxy, HTTP_X_FORWARDED_FOR=CAFE_ADDRESS
+    )
 
     assert forged.status_code == 429
     assert other_client.status_code == 302

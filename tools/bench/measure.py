@@ -10,6 +10,8 @@ from pathlib import Path
 from django.conf import settings as django_settings
 from django.db import connections
 
+from demo.services import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_username
+from health.probes import all_statuses
 from tools.bench.browser import Browser
 from tools.bench.djongo_peer import djongo_peer
 from tools.bench.environment import ROOT, VAR, Dataset, SeedRecord, say
@@ -31,8 +33,6 @@ from tools.bench.report import Run, WorkerMemory
 from tools.bench.scenarios import BENCH_NOTE_TITLE, FLOOR, MAIN_SERVER, SCENARIOS, UNCACHED_SERVER, Subjects
 from tools.bench.server import HOST, Server, gunicorn
 from tools.bench.transfer import TransferResult, measure_transfer
-from demo.services import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_username
-from health.probes import all_statuses
 from users.models import User
 
 

@@ -119,7 +119,9 @@ def collect() -> list[Plan]:
     from users.models import User
 
     notes = connections["mongodb"].database["notes_note"]
-    busiest = next(notes.aggregate([{"$group": {"_id": "$owner_id", "n": {"$sum": 1}}}, {"$sort": {"n": -1}}, {"$limit": 1}]))
+    busiest = next(
+        notes.aggregate([{"$group": {"_id": "$owner_id", "n": {"$sum": 1}}}, {"$sort": {"n": -1}}, {"$limit": 1}])
+    )
     owner = User.objects.get(pk=busiest["_id"])
     sample = Note.objects.owned_by(owner.pk).exclude(tags=[]).first() or Note.objects.owned_by(owner.pk).first()
     tag = sample.tags[0] if sample.tags else "work"
@@ -179,7 +181,11 @@ def main() -> None:
 
     database = connections["mongodb"].database
     version = database.client.server_info()
-    server = f"FerretDB {version['ferretdb']['version']}" if "ferretdb" in version else f"MongoDB-wire server {version['version']}"
+    server = (
+        f"FerretDB {version['ferretdb']['version']}"
+        if "ferretdb" in version
+        else f"MongoDB-wire server {version['version']}"
+    )
     text = markdown(plans, server, database["notes_note"].estimated_document_count())
     unindexed = [plan for plan in plans if not plan.indexes]
     for plan in plans:

@@ -19,11 +19,11 @@ from typing import Any
 from bson import json_util
 from pymongo.collection import Collection
 
+from notes.transfer import READ_OPTIONS, batches, notes_collection
 from tools.bench.environment import ROOT, VAR, manage, say, with_database
 from tools.bench.figures import time_once
 from tools.bench.memory import MIB, MeasuredRun, run_measured
 from tools.bench.overheads import Comparison
-from notes.transfer import READ_OPTIONS, batches, notes_collection
 
 BENCH_DATABASE_PREFIX = "polystore_bench"
 SCRATCH_SUFFIX = "_scratch"

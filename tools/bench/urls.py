@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.urls import path
 
-from tools.bench.views import floor, floor_with_user
 from config.urls import urlpatterns as site_urlpatterns
+from tools.bench.views import floor, floor_with_user
 
 FLOOR_PATH = "/bench/floor"
 FLOOR_WITH_USER_PATH = "/bench/floor/user"

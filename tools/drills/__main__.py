@@ -59,8 +59,13 @@ def main(argv: list[str] | None = None) -> int:
             elif drill == "faults":
                 site = site_environment(stores, "faults", redis_database=2, postgres=postgres_needed)
             else:
-                site = site_environment(stores, "integrity", redis_database=4, postgres=args.postgres and postgres_needed,
-                                        mongo_options=MONGO_OPTIONS)  # fmt: skip
+                site = site_environment(
+                    stores,
+                    "integrity",
+                    redis_database=4,
+                    postgres=args.postgres and postgres_needed,
+                    mongo_options=MONGO_OPTIONS,
+                )
             if first:
                 collect_static(site)
                 first = False

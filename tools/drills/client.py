@@ -133,7 +133,7 @@ class Outcome:
 
 
 def page_kind(path: str) -> str:
-    if path.startswith("/notes/") or re.fullmatch(r"/users/\d+/", path.split("?")[0]):
+    if path.startswith("/notes/") or re.fullmatch(r"/users/\d+/", path.split("?", maxsplit=1)[0]):
         return "notes"  # a profile lists the member's public notes
     if path.startswith("/admin/"):
         return "admin"
@@ -176,12 +176,24 @@ class Visitor:
         started = time.monotonic()
         try:
             response = self.session.request(
-                method, urljoin(self.base_url, path), data=data, headers=headers,
-                allow_redirects=False, timeout=REQUEST_TIMEOUT,
-            )  # fmt: skip
+                method,
+                urljoin(self.base_url, path),
+                data=data,
+                headers=headers,
+                allow_redirects=False,
+                timeout=REQUEST_TIMEOUT,
+            )
         except requests.RequestException as error:
-            outcome = Outcome(self.name, page_kind(path), method, path, started, time.monotonic() - started, None,
-                              error=type(error).__name__)  # fmt: skip
+            outcome = Outcome(
+                self.name,
+                page_kind(path),
+                method,
+                path,
+                started,
+                time.monotonic() - started,
+                None,
+                error=type(error).__name__,
+            )
             self.record.append(outcome)
             return outcome, ""
         for cookie in self.session.cookies:
@@ -190,10 +202,16 @@ class Visitor:
             cookie.secure = False
         body = response.text
         outcome = Outcome(
-            self.name, page_kind(path), method, path, started, time.monotonic() - started, response.status_code,
+            self.name,
+            page_kind(path),
+            method,
+            path,
+            started,
+            time.monotonic() - started,
+            response.status_code,
             location=urlsplit(response.headers.get("Location", "")).path,
             friendly=response.status_code == 503 and FRIENDLY_503_MARK in body and "Retry-After" in response.headers,
-        )  # fmt: skip
+        )
         self.record.append(outcome)
         return outcome, body
 

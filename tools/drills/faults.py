@@ -17,10 +17,10 @@ from tools.drills.load import MEMBER_PAGES, ms, percentile, record_writes, sessi
 from tools.drills.report import DrillResult, say, status_counts
 from tools.drills.site import DEMO_PASSWORD, STAFF, Site, booted_workers, demo_usernames, prepare, serve
 from tools.drills.stores import DrillStores
+from tools.drills.traffic import Traffic
 from tools.stores.document import DocumentServer
 from tools.stores.postgres import PostgresCluster
 from tools.stores.redis import RedisServer
-from tools.drills.traffic import Traffic
 
 WARM_UP_SECONDS = 8.0
 SETTLE_SECONDS = 8.0  # watched after recovery, for errors that come late
@@ -100,8 +100,11 @@ def judge(result: DrillResult, fault: Fault, traffic: Traffic, lost_at: list[flo
     failed = [o for o in window if not o.ok and o.status != 404]
     readyz = [o for o in traffic.probes if fault.within(o) and o.kind == "health"]
     label = f"{fault.name} stopped {fault.back_at - fault.stopped_at:.1f} s"
-    recovery = (f"{fault.recovered_at - fault.back_at:.2f} s" if fault.recovered_at is not None
-                else f"none within {RECOVERY_LIMIT_SECONDS:.0f} s")  # fmt: skip
+    recovery = (
+        f"{fault.recovered_at - fault.back_at:.2f} s"
+        if fault.recovered_at is not None
+        else f"none within {RECOVERY_LIMIT_SECONDS:.0f} s"
+    )
     result.figures[f"{label}: answers"] = f"{len(window):,} (until {SETTLE_SECONDS:.0f} s after recovery)"
     result.figures[f"{label}: errors by status"] = status_counts([f"{o.label} {o.kind}" for o in failed])
     result.figures[f"{label}: /readyz"] = status_counts([o.label for o in readyz])
@@ -115,20 +118,35 @@ def judge(result: DrillResult, fault: Fault, traffic: Traffic, lost_at: list[flo
     lost = [at for at in lost_at if fault.stopped_at <= at < fault.ends_at]
     result.figures[f"{label}: acknowledged writes lost"] = len(lost)
     hard = [o for o in window if o.server_error and o.status != 503]
-    result.check(f"{fault.name}: no 500 (nor a request left unanswered)", not hard,
-                 str(status_counts([f"{o.label} {o.method} {o.path}" for o in hard][:20])) if hard else "")  # fmt: skip
+    result.check(
+        f"{fault.name}: no 500 (nor a request left unanswered)",
+        not hard,
+        str(status_counts([f"{o.label} {o.method} {o.path}" for o in hard][:20])) if hard else "",
+    )
     unfriendly = [o for o in window if o.status == 503 and not o.friendly]
-    result.check(f"{fault.name}: every 503 is the styled page with Retry-After", not unfriendly,
-                 f"{len(unfriendly)} plain 503s" if unfriendly else f"{sum(o.status == 503 for o in window)} 503s")  # fmt: skip
+    result.check(
+        f"{fault.name}: every 503 is the styled page with Retry-After",
+        not unfriendly,
+        f"{len(unfriendly)} plain 503s" if unfriendly else f"{sum(o.status == 503 for o in window)} 503s",
+    )
     broken = [o for o in failed if o.kind in fault.must_work]
     if fault.must_work:
-        result.check(f"{fault.name}: {', '.join(fault.must_work)} pages keep working", not broken,
-                     str(status_counts([f"{o.label} {o.method} {o.path}" for o in broken][:20])) if broken else "")  # fmt: skip
-    result.check(f"{fault.name}: recovers without restarting gunicorn, within {RECOVERY_LIMIT_SECONDS:.0f} s",
-                 fault.recovered_at is not None, recovery)  # fmt: skip
+        result.check(
+            f"{fault.name}: {', '.join(fault.must_work)} pages keep working",
+            not broken,
+            str(status_counts([f"{o.label} {o.method} {o.path}" for o in broken][:20])) if broken else "",
+        )
+    result.check(
+        f"{fault.name}: recovers without restarting gunicorn, within {RECOVERY_LIMIT_SECONDS:.0f} s",
+        fault.recovered_at is not None,
+        recovery,
+    )
     logouts = [x for x in traffic.shared.logouts if fault.stopped_at <= x.at < fault.ends_at]
-    result.check(f"{fault.name}: nobody logged out", not logouts,
-                 "; ".join(f"{x.client} at {x.path}: {x.evidence}" for x in logouts[:5]))  # fmt: skip
+    result.check(
+        f"{fault.name}: nobody logged out",
+        not logouts,
+        "; ".join(f"{x.client} at {x.path}: {x.evidence}" for x in logouts[:5]),
+    )
 
 
 def run_faults(stores: DrillStores, site: Site, *, clients: int, outage: float) -> DrillResult:
@@ -141,8 +159,14 @@ def run_faults(stores: DrillStores, site: Site, *, clients: int, outage: float) 
         f"start it again on the same port and data, and watch until {SETTLE_SECONDS:.0f} s after recovery"
     )
     with serve(site) as server:
-        traffic = Traffic(server.base_url, usernames=demo_usernames(clients), password=DEMO_PASSWORD, staff=STAFF,
-                          member_pages=MEMBER_PAGES, seed=20)  # fmt: skip
+        traffic = Traffic(
+            server.base_url,
+            usernames=demo_usernames(clients),
+            password=DEMO_PASSWORD,
+            staff=STAFF,
+            member_pages=MEMBER_PAGES,
+            seed=20,
+        )
         traffic.log_everyone_in()
         workers_before = booted_workers(server)
         started = traffic.start()
@@ -151,8 +175,9 @@ def run_faults(stores: DrillStores, site: Site, *, clients: int, outage: float) 
             inject(fault, traffic, outage=outage)
         ended = traffic.finish()
         redis_fault = faults[0]
-        ended_in_outage = [key for at, key in traffic.shared.ended_sessions
-                           if redis_fault.stopped_at <= at < redis_fault.back_at]  # fmt: skip
+        ended_in_outage = [
+            key for at, key in traffic.shared.ended_sessions if redis_fault.stopped_at <= at < redis_fault.back_at
+        ]
         revived = [key for key in ended_in_outage if session_still_valid(server.base_url, key)]
         workers_replaced = booted_workers(server) - workers_before
         master_alive = server.pid and _alive(server.pid)
@@ -163,14 +188,26 @@ def run_faults(stores: DrillStores, site: Site, *, clients: int, outage: float) 
     record_writes(result, traffic, verification)
     for fault in faults:
         judge(result, fault, traffic, [lost.acknowledged_at for lost in verification.lost])
-    result.check("no acknowledged write lost over the whole run (raw pymongo)", not verification.lost,
-                 f"{len(verification.lost)} lost of {sum(traffic.ledger.acknowledged.values())} acknowledged")  # fmt: skip
-    result.check("nobody logged out over the whole run", not traffic.shared.logouts,
-                 f"{len(traffic.shared.logouts)} involuntary logouts")  # fmt: skip
-    result.check("a logout made while Redis was down stays a logout after Redis is back", not revived,
-                 f"{len(revived)} of {len(ended_in_outage)} sessions ended during the outage open a member's page again")  # fmt: skip
-    result.check("gunicorn kept running: same master, no worker replaced", master_alive and workers_replaced == 0,
-                 f"master alive: {bool(master_alive)}, workers replaced: {workers_replaced}")  # fmt: skip
+    result.check(
+        "no acknowledged write lost over the whole run (raw pymongo)",
+        not verification.lost,
+        f"{len(verification.lost)} lost of {sum(traffic.ledger.acknowledged.values())} acknowledged",
+    )
+    result.check(
+        "nobody logged out over the whole run",
+        not traffic.shared.logouts,
+        f"{len(traffic.shared.logouts)} involuntary logouts",
+    )
+    result.check(
+        "a logout made while Redis was down stays a logout after Redis is back",
+        not revived,
+        f"{len(revived)} of {len(ended_in_outage)} sessions ended during the outage open a member's page again",
+    )
+    result.check(
+        "gunicorn kept running: same master, no worker replaced",
+        master_alive and workers_replaced == 0,
+        f"master alive: {bool(master_alive)}, workers replaced: {workers_replaced}",
+    )
     return result
 
 

@@ -144,8 +144,16 @@ def run_integrity(stores: DrillStores, site: Site, *, operations: int, seed: int
         try:
             if kind == "edit":
                 title = f"integrity drill {number} edit"
-                note_update(note=note, title=title, body=note.body, visibility=note.visibility, pinned=note.pinned,
-                            tags=note.tags, checklist=note.checklist, attributes=note.attributes)  # fmt: skip
+                note_update(
+                    note=note,
+                    title=title,
+                    body=note.body,
+                    visibility=note.visibility,
+                    pinned=note.pinned,
+                    tags=note.tags,
+                    checklist=note.checklist,
+                    attributes=note.attributes,
+                )
             else:
                 notes_of[owner].remove(note_id)
                 note_delete(note=note)
@@ -182,29 +190,38 @@ def run_integrity(stores: DrillStores, site: Site, *, operations: int, seed: int
     orphan_owners = {d["owner_id"] for d in orphans}
     result.figures["members deleted"] = len(deleted_members)
     result.figures["orphan notes (raw read)"] = f"{len(orphans)} of {len(orphan_owners)} deleted members"
-    result.check("the drill produced orphans to find (a member deleted while the document store was down)",
-                 bool(orphans), f"{len(orphans)} orphan notes")  # fmt: skip
+    result.check(
+        "the drill produced orphans to find (a member deleted while the document store was down)",
+        bool(orphans),
+        f"{len(orphans)} orphan notes",
+    )
 
     check = site.manage("check_integrity", check=False)
     reported = ORPHANS_LINE.search(check.stdout)
     found = (int(reported.group(1)), int(reported.group(2))) if reported else None
     result.figures["check_integrity"] = f"exit {check.returncode}: {' / '.join(check.stdout.strip().splitlines())}"
-    result.check("check_integrity finds every orphan (and exits 1)",
-                 found == (len(orphans), len(orphan_owners)) and check.returncode == (1 if orphans else 0),
-                 f"reported {found}, raw truth {(len(orphans), len(orphan_owners))}, exit {check.returncode}")  # fmt: skip
+    result.check(
+        "check_integrity finds every orphan (and exits 1)",
+        found == (len(orphans), len(orphan_owners)) and check.returncode == (1 if orphans else 0),
+        f"reported {found}, raw truth {(len(orphans), len(orphan_owners))}, exit {check.returncode}",
+    )
     fix = site.manage("check_integrity", "--fix", check=False)
     result.figures["check_integrity --fix"] = f"exit {fix.returncode}: {fix.stdout.strip().splitlines()[-1:]}"
     again = site.manage("check_integrity", check=False)
     left = [d for d in collection.find({}, {"owner_id": 1}) if d["owner_id"] not in living]
-    result.check("check_integrity --fix leaves no orphan (raw read), and a second check agrees",
-                 fix.returncode == 0 and not left and again.returncode == 0 and "The stores agree" in again.stdout,
-                 f"--fix exit {fix.returncode}, orphans left {len(left)}, second check exit {again.returncode}")  # fmt: skip
+    result.check(
+        "check_integrity --fix leaves no orphan (raw read), and a second check agrees",
+        fix.returncode == 0 and not left and again.returncode == 0 and "The stores agree" in again.stdout,
+        f"--fix exit {fix.returncode}, orphans left {len(left)}, second check exit {again.returncode}",
+    )
     verification = ledger.verify(collection, owners_alive=living)
     result.figures["writes acknowledged"] = dict(ledger.acknowledged)
     result.figures["writes not acknowledged"] = dict(ledger.unacknowledged)
-    result.check("no note of a living member lost: each as its last acknowledged write left it (raw pymongo)",
-                 not verification.lost,
-                 f"{len(verification.lost)} lost of {verification.checked} notes checked")  # fmt: skip
+    result.check(
+        "no note of a living member lost: each as its last acknowledged write left it (raw pymongo)",
+        not verification.lost,
+        f"{len(verification.lost)} lost of {verification.checked} notes checked",
+    )
     for lost in verification.lost[:10]:
         result.findings.append(f"lost {lost.what} of note {lost.note_id}: {lost.detail}")
     mongo.close()

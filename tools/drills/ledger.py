@@ -106,8 +106,14 @@ class Ledger:
             document = stored.get(note.note_id)
             if note.deleted:
                 if document is not None:
-                    result.lost.append(LostWrite(note.note_id, "delete", note.acknowledged_at,
-                                                 f"deleted (acknowledged) but still stored as {document['title']!r}"))  # fmt: skip
+                    result.lost.append(
+                        LostWrite(
+                            note.note_id,
+                            "delete",
+                            note.acknowledged_at,
+                            f"deleted (acknowledged) but still stored as {document['title']!r}",
+                        )
+                    )
                 continue
             if document is None:
                 if note.pending_delete:
@@ -116,8 +122,14 @@ class Ledger:
                     result.lost.append(LostWrite(note.note_id, note.last_write, note.acknowledged_at, "not stored"))
                 continue
             if document["owner_id"] != note.owner_id:
-                result.lost.append(LostWrite(note.note_id, "create", note.acknowledged_at,
-                                             f"stored with owner {document['owner_id']}, not {note.owner_id}"))  # fmt: skip
+                result.lost.append(
+                    LostWrite(
+                        note.note_id,
+                        "create",
+                        note.acknowledged_at,
+                        f"stored with owner {document['owner_id']}, not {note.owner_id}",
+                    )
+                )
             if note.title is None:
                 continue
             if document["title"] == note.title:
@@ -125,6 +137,12 @@ class Ledger:
             if document["title"] in note.pending_titles:
                 result.pending_landed += 1
                 continue
-            result.lost.append(LostWrite(note.note_id, "edit", note.acknowledged_at,
-                                         f"stored title {document['title']!r}, acknowledged {note.title!r}"))  # fmt: skip
+            result.lost.append(
+                LostWrite(
+                    note.note_id,
+                    "edit",
+                    note.acknowledged_at,
+                    f"stored title {document['title']!r}, acknowledged {note.title!r}",
+                )
+            )
         return result

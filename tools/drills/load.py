@@ -50,8 +50,12 @@ def latency_figures(outcomes: list[Outcome]) -> dict[str, str]:
 
 def session_still_valid(base_url: str, session_key: str) -> bool:
     """Whether an ended session's cookie still opens a member's page (a logout that did not hold)."""
-    response = requests.get(f"{base_url}/notes/", headers={"X-Forwarded-Proto": "https", "Cookie": f"sessionid={session_key}"},
-                            allow_redirects=False, timeout=30)  # fmt: skip
+    response = requests.get(
+        f"{base_url}/notes/",
+        headers={"X-Forwarded-Proto": "https", "Cookie": f"sessionid={session_key}"},
+        allow_redirects=False,
+        timeout=30,
+    )
     return not (response.status_code == 302 and response.headers.get("Location", "").startswith(LOGIN_PATH))
 
 
@@ -84,8 +88,13 @@ def run_load(stores: DrillStores, site: Site, *, clients: int, seconds: float) -
         "through the real forms with CSRF, log out and back in; a staff member reads the users admin"
     )
     with serve(site) as server:
-        traffic = Traffic(server.base_url, usernames=demo_usernames(clients), password=DEMO_PASSWORD, staff=STAFF,
-                          member_pages=MEMBER_PAGES)  # fmt: skip
+        traffic = Traffic(
+            server.base_url,
+            usernames=demo_usernames(clients),
+            password=DEMO_PASSWORD,
+            staff=STAFF,
+            member_pages=MEMBER_PAGES,
+        )
         traffic.log_everyone_in()
         workers_before = booted_workers(server)
         say(f"load: {clients} members logged in; {seconds:.0f} s of traffic")
@@ -105,15 +114,28 @@ def run_load(stores: DrillStores, site: Site, *, clients: int, seconds: float) -
     verification = verify_writes(traffic, stores, site)
     record_writes(result, traffic, verification)
     server_errors = [o for o in outcomes + traffic.probes if o.server_error]
-    result.check("no 5xx and no request left unanswered", not server_errors,
-                 f"{len(server_errors)}: {status_counts([f'{o.label} {o.method} {o.path}' for o in server_errors][:20])}"
-                 if server_errors else f"{len(outcomes) + len(traffic.probes):,} answers")  # fmt: skip
-    result.check("no acknowledged write lost (checked with raw pymongo)", not verification.lost,
-                 f"{len(verification.lost)} lost of {sum(traffic.ledger.acknowledged.values())} acknowledged")  # fmt: skip
+    result.check(
+        "no 5xx and no request left unanswered",
+        not server_errors,
+        f"{len(server_errors)}: {status_counts([f'{o.label} {o.method} {o.path}' for o in server_errors][:20])}"
+        if server_errors
+        else f"{len(outcomes) + len(traffic.probes):,} answers",
+    )
+    result.check(
+        "no acknowledged write lost (checked with raw pymongo)",
+        not verification.lost,
+        f"{len(verification.lost)} lost of {sum(traffic.ledger.acknowledged.values())} acknowledged",
+    )
     logouts = traffic.shared.logouts
-    result.check("nobody logged out without asking", not logouts,
-                 "; ".join(f"{x.client} at {x.path}: {x.evidence}" for x in logouts[:5]) or "0 involuntary logouts")  # fmt: skip
-    result.check("a logout stays a logout (the ended session cookie no longer works)", not revived,
-                 f"{len(revived)} of {len(ended_sessions)} ended sessions still open a member's page")  # fmt: skip
+    result.check(
+        "nobody logged out without asking",
+        not logouts,
+        "; ".join(f"{x.client} at {x.path}: {x.evidence}" for x in logouts[:5]) or "0 involuntary logouts",
+    )
+    result.check(
+        "a logout stays a logout (the ended session cookie no longer works)",
+        not revived,
+        f"{len(revived)} of {len(ended_sessions)} ended sessions still open a member's page",
+    )
     result.check("no gunicorn worker had to be replaced", workers_replaced == 0, f"{workers_replaced} replaced")
     return result

@@ -18,9 +18,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.bench.server import Server, gunicorn
 from tools.drills.report import say
 from tools.drills.stores import VAR, DrillStores
-from tools.bench.server import Server, gunicorn
 from tools.stores.processes import ROOT
 
 DEMO_PASSWORD = "polystore-demo"  # seed_demo's members (demo/services.py)
@@ -48,8 +48,9 @@ class Site:
         return result
 
 
-def site_environment(stores: DrillStores, name: str, *, redis_database: int, postgres: bool,
-                     mongo_options: dict[str, int] | None = None) -> Site:  # fmt: skip
+def site_environment(
+    stores: DrillStores, name: str, *, redis_database: int, postgres: bool, mongo_options: dict[str, int] | None = None
+) -> Site:
     """The environment of one drill's site; nothing is inherited that could point at the shared stores."""
     if postgres:
         database_url = stores.postgres.create_database(f"drills_{name}")
@@ -82,15 +83,34 @@ def prepare(site: Site, *, members: int, notes_per_member: int, seed: int = 2026
     say(f"{site.name}: migrating, seeding {members} members × {notes_per_member} notes ({site.relational})")
     site.manage("migrate", "--noinput")
     site.manage("migrate", "--database", "mongodb", "--noinput")
-    site.manage("seed_demo", "--users", str(members), "--notes-per-user", str(notes_per_member),
-                "--seed", str(seed), "--no-progress")  # fmt: skip
+    site.manage(
+        "seed_demo",
+        "--users",
+        str(members),
+        "--notes-per-user",
+        str(notes_per_member),
+        "--seed",
+        str(seed),
+        "--no-progress",
+    )
     username, password = STAFF
     staff_env = site.env | {"DJANGO_SUPERUSER_PASSWORD": password}
     subprocess.run(
-        [sys.executable, "manage.py", "createsuperuser", "--noinput", "--username", username,
-         "--email", f"{username}@drills.test"],
-        cwd=ROOT, env=staff_env, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "manage.py",
+            "createsuperuser",
+            "--noinput",
+            "--username",
+            username,
+            "--email",
+            f"{username}@drills.test",
+        ],
+        cwd=ROOT,
+        env=staff_env,
+        check=True,
+        capture_output=True,
+    )
 
 
 def demo_usernames(count: int) -> list[str]:

@@ -68,8 +68,18 @@ class Shared:
 
 
 class Member(Visitor):
-    def __init__(self, name: str, base_url: str, record: list[Outcome], *, username: str, password: str,
-                 ledger: Ledger, shared: Shared, seed: int) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        record: list[Outcome],
+        *,
+        username: str,
+        password: str,
+        ledger: Ledger,
+        shared: Shared,
+        seed: int,
+    ) -> None:
         super().__init__(name, base_url, record)
         self.username, self.password = username, password
         self.ledger, self.shared = ledger, shared
@@ -85,8 +95,12 @@ class Member(Visitor):
         """Note an involuntary logout; return whether the answer was a success."""
         if self.logged_in and outcome.status is not None:
             sent_to_login = outcome.status == 302 and outcome.location.startswith((LOGIN_PATH, "/admin/login/"))
-            anonymous_page = (outcome.status == 200 and outcome.kind not in ("health", "admin")
-                              and "<html" in body and LOGGED_IN_MARK not in body)  # fmt: skip
+            anonymous_page = (
+                outcome.status == 200
+                and outcome.kind not in ("health", "admin")
+                and "<html" in body
+                and LOGGED_IN_MARK not in body
+            )
             if sent_to_login or anonymous_page:
                 evidence = f"302 to {outcome.location}" if sent_to_login else "page rendered for an anonymous visitor"
                 self.shared.logouts.append(Logout(self.name, outcome.started, outcome.path, evidence))
@@ -149,8 +163,15 @@ class Member(Visitor):
 
     def search(self) -> None:
         word = self.rng.choice(SEARCH_WORDS)
-        self.visit(self.rng.choice([f"/notes/public/?q={word}", f"/users/?q=demo0000{self.rng.randint(1, 4)}",
-                                    f"/notes/?q={word}" if self.logged_in else f"/notes/public/?q={word}"]))  # fmt: skip
+        self.visit(
+            self.rng.choice(
+                [
+                    f"/notes/public/?q={word}",
+                    f"/users/?q=demo0000{self.rng.randint(1, 4)}",
+                    f"/notes/?q={word}" if self.logged_in else f"/notes/public/?q={word}",
+                ]
+            )
+        )
 
     def my_notes(self) -> None:
         self.visit("/notes/" if self.logged_in else "/notes/public/")
@@ -197,7 +218,7 @@ class Member(Visitor):
         note_id = self.rng.choice(self.notes)
         fields = self.note_fields(f"/notes/{note_id}/edit/")
         if fields is None:
-            return
+            return None
         self.written += 1
         title = f"drill {self.name} edit {self.written}"
         outcome, _ = self.post(f"/notes/{note_id}/edit/", fields | {"title": title})
@@ -205,6 +226,7 @@ class Member(Visitor):
         self.ledger.edited(
             note_id, title, acknowledged=outcome.status == 302 and outcome.location == f"/notes/{note_id}/"
         )
+        return None
 
     def delete(self) -> None:
         if len(self.notes) < 2:
@@ -212,11 +234,12 @@ class Member(Visitor):
         note_id = self.rng.choice(self.notes)
         fields = self.note_fields(f"/notes/{note_id}/delete/")
         if fields is None:
-            return
+            return None
         outcome, _ = self.post(f"/notes/{note_id}/delete/", fields)
         self.look(outcome, "")
         self.ledger.removed(note_id, acknowledged=outcome.status == 302 and outcome.location == "/notes/")
         self.notes.remove(note_id)  # acknowledged or not, we leave it alone from now on
+        return None
 
     def log_out_and_back_in(self) -> None:
         self.log_out()
@@ -226,10 +249,17 @@ class Member(Visitor):
 
     def actions(self) -> list[tuple[Callable[[], None], int]]:
         return [
-            (self.browse_public, 18), (self.browse_directory, 12), (self.search, 12), (self.my_notes, 10),
-            (self.read_note, 12), (self.profile, 5), (self.create, 12), (self.edit, 10), (self.delete, 5),
+            (self.browse_public, 18),
+            (self.browse_directory, 12),
+            (self.search, 12),
+            (self.my_notes, 10),
+            (self.read_note, 12),
+            (self.profile, 5),
+            (self.create, 12),
+            (self.edit, 10),
+            (self.delete, 5),
             (self.log_out_and_back_in, 1),
-        ]  # fmt: skip
+        ]
 
     def run(self, stop: threading.Event) -> None:
         actions, weights = zip(*self.actions(), strict=True)
@@ -251,8 +281,17 @@ class Member(Visitor):
 class Prober(Visitor):
     """Reads a list of pages every `interval` seconds: /readyz, or the users admin as staff."""
 
-    def __init__(self, name: str, base_url: str, record: list[Outcome], paths: list[str], *,
-                 interval: float, shared: Shared, login: tuple[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        record: list[Outcome],
+        paths: list[str],
+        *,
+        interval: float,
+        shared: Shared,
+        login: tuple[str, str] | None = None,
+    ) -> None:
         super().__init__(name, base_url, record)
         self.paths, self.interval, self.shared, self.login = list(paths), interval, shared, login
         self.logged_in = False
@@ -286,8 +325,16 @@ class Prober(Visitor):
 class Traffic:
     """`clients` members and the probers, started together and stopped together."""
 
-    def __init__(self, base_url: str, *, usernames: list[str], password: str, staff: tuple[str, str],
-                 member_pages: list[str], seed: int = 10) -> None:  # fmt: skip
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        usernames: list[str],
+        password: str,
+        staff: tuple[str, str],
+        member_pages: list[str],
+        seed: int = 10,
+    ) -> None:
         self.record: list[Outcome] = []
         self.probes: list[Outcome] = []
         self.ledger = Ledger()

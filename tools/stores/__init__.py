@@ -32,7 +32,9 @@ def document_server_kind() -> str:
     """Return the document server to run: $POLYSTORE_DOCUMENT_SERVER, or FerretDB."""
     kind = os.environ.get("POLYSTORE_DOCUMENT_SERVER", "").strip() or DEFAULT_DOCUMENT_SERVER
     if kind not in DOCUMENT_SERVERS:
-        raise SystemExit(f"stores: POLYSTORE_DOCUMENT_SERVER must be one of {', '.join(DOCUMENT_SERVERS)}, got {kind!r}")
+        raise SystemExit(
+            f"stores: POLYSTORE_DOCUMENT_SERVER must be one of {', '.join(DOCUMENT_SERVERS)}, got {kind!r}"
+        )
     return kind
 
 

@@ -53,7 +53,9 @@ def mongodb_answers(port: int, timeout_ms: int = 300) -> bool:
 
 def _build(script: str) -> str:
     """Run a build script of ours; return the last line it prints (the built artefact's path)."""
-    result = subprocess.run(["bash", str(ROOT / "tools" / "stores" / script)], stdout=subprocess.PIPE, text=True, check=False)
+    result = subprocess.run(
+        ["bash", str(ROOT / "tools" / "stores" / script)], stdout=subprocess.PIPE, text=True, check=False
+    )
     if result.returncode != 0:
         raise SystemExit(f"stores: stores/{script} failed (its output is above)")
     return result.stdout.strip().splitlines()[-1] if result.stdout.strip() else ""
@@ -107,10 +109,20 @@ class MongoJavaServer(DocumentServer):
         self.directory.mkdir(parents=True, exist_ok=True)
         log = self.directory / "server.log"
         self.daemon.spawn(
-            ["java", "-Xmx512m", "-jar", jar, "--host", HOST, "--port", str(self.port),
-             "--data", str(self.directory / "polystore.mv.db")],
+            [
+                "java",
+                "-Xmx512m",
+                "-jar",
+                jar,
+                "--host",
+                HOST,
+                "--port",
+                str(self.port),
+                "--data",
+                str(self.directory / "polystore.mv.db"),
+            ],
             log=log,
-        )  # fmt: skip
+        )
         self.daemon.wait_for(self.answers, f"mongo-java-server on port {self.port}", log=log)
         return time.monotonic() - started
 
@@ -154,10 +166,18 @@ class FerretDB(DocumentServer):
         url_file.chmod(0o600)
         log = self.directory / "ferretdb.log"
         self.daemon.spawn(
-            [binary, f"--listen-addr={HOST}:{self.port}", f"--postgresql-url-file={url_file}", "--no-auth",
-             "--telemetry=disable", "--debug-addr=-", f"--state-dir={self.directory}", "--log-level=WARN"],
+            [
+                binary,
+                f"--listen-addr={HOST}:{self.port}",
+                f"--postgresql-url-file={url_file}",
+                "--no-auth",
+                "--telemetry=disable",
+                "--debug-addr=-",
+                f"--state-dir={self.directory}",
+                "--log-level=WARN",
+            ],
             log=log,
-        )  # fmt: skip
+        )
         self.daemon.wait_for(self.answers, f"FerretDB on port {self.port}", log=log)
         return time.monotonic() - started
 

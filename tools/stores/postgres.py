@@ -30,8 +30,9 @@ class PostgresCluster:
 
     name = "PostgreSQL"
 
-    def __init__(self, directory: Path, port: int, *, superuser: str = "postgres",
-                 settings: dict[str, str] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self, directory: Path, port: int, *, superuser: str = "postgres", settings: dict[str, str] | None = None
+    ) -> None:
         self.directory, self.port, self.superuser = directory, port, superuser
         self.settings = settings or {}
 
@@ -86,9 +87,21 @@ class PostgresCluster:
         password_file.write_text(secrets.token_urlsafe(24))
         password_file.chmod(0o600)
         give_to_postgres(password_file)
-        as_postgres([str(BIN / "initdb"), "-D", str(self.data), "-U", self.superuser, "-E", "UTF8",
-                     "--auth-local=scram-sha-256", "--auth-host=scram-sha-256", f"--pwfile={password_file}",
-                     "--no-sync"])  # fmt: skip
+        as_postgres(
+            [
+                str(BIN / "initdb"),
+                "-D",
+                str(self.data),
+                "-U",
+                self.superuser,
+                "-E",
+                "UTF8",
+                "--auth-local=scram-sha-256",
+                "--auth-host=scram-sha-256",
+                f"--pwfile={password_file}",
+                "--no-sync",
+            ]
+        )
         with (self.data / "postgresql.conf").open("a") as conf:
             conf.write("include_if_exists = 'polystore.conf'\n")
 
@@ -129,10 +142,14 @@ class PostgresCluster:
         with psycopg.connect(self.url(), autocommit=True, connect_timeout=5) as connection:
             if connection.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone() is None:
                 connection.execute(
-                    sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}").format(sql.Identifier(role), sql.Literal(password))
+                    sql.SQL("CREATE ROLE {} LOGIN CREATEDB PASSWORD {}").format(
+                        sql.Identifier(role), sql.Literal(password)
+                    )
                 )
             if connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [database]).fetchone() is None:
-                connection.execute(sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(role)))
+                connection.execute(
+                    sql.SQL("CREATE DATABASE {} OWNER {}").format(sql.Identifier(database), sql.Identifier(role))
+                )
 
     def create_database(self, name: str) -> str:
         """Create an empty database (dropping one of that name); return its URL."""

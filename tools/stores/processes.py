@@ -43,7 +43,8 @@ def apt_install(*packages: str) -> None:
     missing = [
         package
         for package in packages
-        if "ok installed" not in subprocess.run(
+        if "ok installed"
+        not in subprocess.run(
             ["dpkg-query", "-W", "-f=${Status}", package], capture_output=True, text=True, check=False
         ).stdout
     ]
@@ -86,9 +87,13 @@ class Daemon:
         log.parent.mkdir(parents=True, exist_ok=True)
         with log.open("ab") as output:
             self.process = subprocess.Popen(
-                list(command), stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                start_new_session=True, env=env,
-            )  # fmt: skip
+                list(command),
+                stdout=output,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+                env=env,
+            )
         self.pidfile.write_text(f"{self.process.pid}\n{command[0]}\n")
 
     def wait_for(self, answers: Callable[[], bool], what: str, *, log: Path, timeout: float = 60.0) -> None:

@@ -36,8 +36,18 @@ class RedisServer:
             apt_install("redis-server")
         self.directory.mkdir(parents=True, exist_ok=True)
         persistence = ["--appendonly", "yes", "--save", ""] if self.durable else ["--appendonly", "no", "--save", ""]
-        command = [shutil.which("redis-server") or "redis-server", "--bind", HOST, "--port", str(self.port),
-                   "--dir", str(self.directory), *persistence, "--daemonize", "no"]  # fmt: skip
+        command = [
+            shutil.which("redis-server") or "redis-server",
+            "--bind",
+            HOST,
+            "--port",
+            str(self.port),
+            "--dir",
+            str(self.directory),
+            *persistence,
+            "--daemonize",
+            "no",
+        ]
         log = self.directory / "redis.log"
         self.daemon.spawn(command, log=log)
         self.daemon.wait_for(self.answers, f"redis-server on port {self.port}", log=log)

@@ -9,7 +9,6 @@ from tqdm import tqdm
 from config.command_arguments import whole_number
 from demo.services import demo_reset, demo_seed
 
-
 count = whole_number(minimum=0)
 
 

@@ -27,7 +27,9 @@ class Command(BaseCommand):
         self.stdout.write(f"orphan notes:   {report.orphan_notes} (of {len(report.orphan_owner_ids)} deleted members)")
         self.stdout.write(f"stale sessions: {len(report.stale_sessions)}")
         leaderboard = sum(len(entries) for entries in report.stale_leaderboard_entries.values())
-        self.stdout.write(f"stale counters: {len(report.stale_counters)} view counts, {leaderboard} leaderboard entries")
+        self.stdout.write(
+            f"stale counters: {len(report.stale_counters)} view counts, {leaderboard} leaderboard entries"
+        )
         if not report.problems:
             self.stdout.write(self.style.SUCCESS("The stores agree."))
             return

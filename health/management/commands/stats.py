@@ -43,24 +43,33 @@ class Command(BaseCommand):
             return
         relational, document, cache = figures["relational"], figures["mongodb"], figures["redis"]
         self.stdout.write(self.style.MIGRATE_HEADING(f"Relational ({relational['kind']})"))
-        self._lines(relational, lambda f: [
-            f"  members          {f['users']}",
-            f"  active sessions  {f['active_sessions']}",
-            f"  size             {human_bytes(f['size_bytes'])}",
-        ])  # fmt: skip
+        self._lines(
+            relational,
+            lambda f: [
+                f"  members          {f['users']}",
+                f"  active sessions  {f['active_sessions']}",
+                f"  size             {human_bytes(f['size_bytes'])}",
+            ],
+        )
         self.stdout.write(self.style.MIGRATE_HEADING("MongoDB"))
-        self._lines(document, lambda f: [
-            f"  notes            {f['notes']} ({f['public_notes']} public)",
-            f"  data size        {human_bytes(f['data_size_bytes'])}",
-            f"  storage size     {human_bytes(f['storage_size_bytes'])}",
-        ])  # fmt: skip
+        self._lines(
+            document,
+            lambda f: [
+                f"  notes            {f['notes']} ({f['public_notes']} public)",
+                f"  data size        {human_bytes(f['data_size_bytes'])}",
+                f"  storage size     {human_bytes(f['storage_size_bytes'])}",
+            ],
+        )
         self.stdout.write(self.style.MIGRATE_HEADING("Redis"))
-        self._lines(cache, lambda f: [
-            f"  memory           {f['used_memory_human']}",
-            f"  hit ratio        {percent(f['hit_ratio'])}",
-            *(f"  keys in {name:<8} {count}" for name, count in sorted(f["keys_per_database"].items())),
-            f"  cached sessions  {f['cached_sessions']}",
-        ])  # fmt: skip
+        self._lines(
+            cache,
+            lambda f: [
+                f"  memory           {f['used_memory_human']}",
+                f"  hit ratio        {percent(f['hit_ratio'])}",
+                *(f"  keys in {name:<8} {count}" for name, count in sorted(f["keys_per_database"].items())),
+                f"  cached sessions  {f['cached_sessions']}",
+            ],
+        )
 
     def _lines(self, figures: dict[str, Any], render) -> None:
         if "error" in figures:

@@ -25,9 +25,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--dry-run", action="store_true", help="report what would be folded; change nothing")
         parser.add_argument(
-            "--batch-size", type=whole_number(minimum=1), default=FOLD_BATCH_SIZE,
+            "--batch-size",
+            type=whole_number(minimum=1),
+            default=FOLD_BATCH_SIZE,
             help=f"counters taken and written per round trip (default {FOLD_BATCH_SIZE})",
-        )  # fmt: skip
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         dry_run = options["dry_run"]

@@ -53,8 +53,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", help="JSON Lines file, or - for standard input")
         parser.add_argument("--dry-run", action="store_true", help="check and report; write nothing")
-        parser.add_argument("--on-conflict", choices=CONFLICT_MODES, default="fail",
-                            help="an _id that exists already: fail (default), skip or replace")  # fmt: skip
+        parser.add_argument(
+            "--on-conflict",
+            choices=CONFLICT_MODES,
+            default="fail",
+            help="an _id that exists already: fail (default), skip or replace",
+        )
         parser.add_argument("--batch-size", type=batch_size, default=500, help="notes per write (default 500)")
         parser.add_argument("--no-progress", action="store_true", help="no progress bar (also off when not a terminal)")
 
@@ -83,9 +87,12 @@ class Command(BaseCommand):
             show = not options["no_progress"] and sys.stderr.isatty()
             with tqdm(unit="line", disable=not show, file=sys.stderr) as bar:
                 result = notes_import(
-                    open_lines=open_lines, on_conflict=options["on_conflict"], dry_run=options["dry_run"],
-                    batch_size=options["batch_size"], on_note=bar.update,
-                )  # fmt: skip
+                    open_lines=open_lines,
+                    on_conflict=options["on_conflict"],
+                    dry_run=options["dry_run"],
+                    batch_size=options["batch_size"],
+                    on_note=bar.update,
+                )
         for number, problem in result.errors[:MAX_ERRORS_SHOWN]:
             self.stderr.write(f"line {number}: {problem}")
         if len(result.errors) > MAX_ERRORS_SHOWN:
@@ -93,10 +100,14 @@ class Command(BaseCommand):
         if result.errors:
             raise CommandError(f"{result.bad_lines} bad lines of {result.read}; nothing was written.")
         if options["dry_run"]:
-            self.stdout.write(self.style.SUCCESS(
-                f"Dry run: {result.read} lines are valid ({result.conflicts} _ids exist already); nothing written."
-            ))  # fmt: skip
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Dry run: {result.read} lines are valid ({result.conflicts} _ids exist already); nothing written."
+                )
+            )
             return
-        self.stdout.write(self.style.SUCCESS(
-            f"Imported {result.inserted} notes; replaced {result.replaced}, skipped {result.skipped} existing."
-        ))  # fmt: skip
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Imported {result.inserted} notes; replaced {result.replaced}, skipped {result.skipped} existing."
+            )
+        )
