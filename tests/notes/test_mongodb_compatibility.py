@@ -156,6 +156,26 @@ def test_aggregates_and_annotations(three_notes):
     assert [(row["owner_id"], row["n"]) for row in per_owner] == [(1, 1), (2, 1), (3, 1)]
 
 
+def test_two_aggregates_in_one_query(three_notes):
+    assert Note.objects.aggregate(n=Count("pk"), top=Max("owner_id")) == {"n": 3, "top": 3}
+
+
+def test_values_distinct_in_bulk_and_only(three_notes):
+    assert sorted(Note.objects.values_list("owner_id", flat=True).distinct()) == [1, 2, 3]
+    assert list(Note.objects.filter(title="Beta").values("title", "owner_id")) == [{"title": "Beta", "owner_id": 2}]
+    by_pk = Note.objects.in_bulk([note.pk for note in three_notes[:2]])
+    assert sorted(note.title for note in by_pk.values()) == ["Alpha", "Beta"]
+    light = Note.objects.only("title").get(pk=three_notes[0].pk)
+    assert light.title == "Alpha"
+    assert "body" in light.get_deferred_fields()
+
+
+def test_lookup_of_a_key_inside_a_json_field(three_notes):
+    Note.objects.filter(pk=three_notes[0].pk).update(attributes={"color": "blue"})
+
+    assert titles(Note.objects.filter(attributes__color="blue")) == ["Alpha"]
+
+
 def test_paginator_counts_and_slices(three_notes):
     paginator = Paginator(Note.objects.order_by("title"), 2)
 
