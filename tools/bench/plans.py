@@ -2,9 +2,9 @@
 
 Requests each page that lists or counts notes through Django's test client (as the member who
 owns the most notes, and as staff for the admin), records the commands the engine sends to the
-document server, and asks the server to `explain` each one. Run it against a seeded dataset, with
-the dataset's environment (DATABASE_URL, MONGODB_URI, REDIS_URL): `make plans` uses the
-benchmark's 100,000 notes on the default document server.
+document server, and asks the server to `explain` each one. Run it with the environment
+(DATABASE_URL, MONGODB_URI, REDIS_URL) of a seeded dataset, e.g. `seed_demo --users 10000
+--notes-per-user 10 --seed 20261126`, the benchmark's 100,000 notes, and PAGE_CACHE_SECONDS=0.
 """
 
 from __future__ import annotations
@@ -151,7 +151,28 @@ def markdown(plans: list[Plan], server: str, notes: int) -> str:
         "",
         f"Written by `python -m tools.bench.plans` against {server} with {notes:,} notes: every command the",
         "pages below send to the notes collection, as the engine sends it, and the plan the server",
-        "chose for it (`explain`, verbosity queryPlanner). Indented lines are a node's inputs.",
+        "chose for it (`explain`, verbosity queryPlanner). Indented lines are a node's inputs; the time",
+        "is the median of five runs of the command as sent, from this machine's client.",
+        "",
+        "| page | command | ms | index |",
+        "|---|---|---:|---|",
+    ]
+    for plan in plans:
+        kind = next(iter(plan.command))
+        lines.append(
+            f"| {plan.page} | {kind} | {plan.milliseconds:.1f} | {', '.join(f'`{name}`' for name in plan.indexes) or '**none**'} |"
+        )
+    lines += [
+        "",
+        "Reading it: every list and count a member or visitor sees filters through an index. The",
+        "sorts do not use one: DocumentDB 0.107's default operator class filters but does not deliver",
+        "order, so each page is a top-N Sort over the filtered rows (tens for a member, all public notes",
+        "for the public list, which is why its pages and later pages cost more). Three admin commands",
+        "read no index, by their nature: the changelist sorts every note with no filter to narrow it,",
+        "and its search is an unanchored, case-insensitive `$regex` over title and body. On MongoDB 7",
+        "the same indexes also serve the sorts: `note_owner_pinned_updated` (owner_id, -pinned,",
+        "-updated_at) and `note_public_updated` (visibility, -updated_at) match the lists' equality",
+        "then sort keys, and `tags` is a multikey index for the tag filters.",
         "",
     ]
     for plan in plans:
