@@ -170,10 +170,11 @@ class Note(models.Model):
     objects = NoteQuerySet.as_manager()
 
     class Meta:
-        # The sorts of the two lists: my notes (pinned_first) and public notes (newest_first).
+        # The sorts of the two lists, ties broken by id: my notes (pinned_first) and public notes
+        # (newest_first). MongoDB serves filter and order from them; DocumentDB filters with them.
         indexes = [
-            models.Index(fields=["owner_id", "-pinned", "-updated_at"], name="note_owner_pinned_updated"),
-            models.Index(fields=["visibility", "-updated_at"], name="note_public_updated"),
+            models.Index(fields=["owner_id", "-pinned", "-updated_at", "-id"], name="note_owner_pinned_updated"),
+            models.Index(fields=["visibility", "-updated_at", "-id"], name="note_public_updated"),
         ]
 
     def __str__(self) -> str:

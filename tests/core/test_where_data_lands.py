@@ -43,8 +43,10 @@ def test_mongodb_migrations_create_only_notes_collections(mongo_db):
 
     assert "notes_note" in collections
     assert all(name.startswith("notes_") for name in collections)
-    indexes = {index["name"] for index in mongo_db["notes_note"].list_indexes()}
-    assert {"note_owner_pinned_updated", "note_public_updated"} <= indexes
+    keys = {index["name"]: list(index["key"].items()) for index in mongo_db["notes_note"].list_indexes()}
+    # The lists' filters, then their sorts with the id that breaks ties (NoteQuerySet.pinned_first, newest_first).
+    assert keys["note_owner_pinned_updated"] == [("owner_id", 1), ("pinned", -1), ("updated_at", -1), ("_id", -1)]
+    assert keys["note_public_updated"] == [("visibility", 1), ("updated_at", -1), ("_id", -1)]
 
 
 def test_relational_migrations_create_no_notes_table():
