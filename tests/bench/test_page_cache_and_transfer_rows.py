@@ -16,7 +16,15 @@ from tools.bench.memory import MIB, parse_peak_report, run_measured
 from tools.bench.overheads import Comparison
 from tools.bench.queries import PageQueries
 from tools.bench.report import Run, cache_pairs, export_check, furthest_line, render, target_checks
-from tools.bench.scenarios import FLOOR, MAIN_SERVER, SCENARIOS, UNCACHED_SERVER, Scenario, cached_and_uncached
+from tools.bench.scenarios import (
+    FLOOR,
+    MAIN_SERVER,
+    OTHER_DOCUMENT_SERVER,
+    SCENARIOS,
+    UNCACHED_SERVER,
+    Scenario,
+    cached_and_uncached,
+)
 from tools.bench.targets import furthest
 from tools.bench.transfer import (
     ExportMemory,
@@ -89,7 +97,22 @@ def test_every_page_the_cache_serves_is_measured_both_ways_and_anonymously():
         assert by_key[f"{key}-uncached"].variant == "uncached"
         assert by_key[key].login is None
         assert by_key[f"{key}-uncached"].login is None
-    assert all(scenario.server == MAIN_SERVER for scenario in SCENARIOS if scenario.login)
+    assert all(scenario.server in (MAIN_SERVER, OTHER_DOCUMENT_SERVER) for scenario in SCENARIOS if scenario.login)
+
+
+def test_the_lists_run_again_on_the_other_document_server_uncached_and_reading_only():
+    by_key = {scenario.key: scenario for scenario in SCENARIOS}
+
+    others = [scenario for scenario in SCENARIOS if scenario.server == OTHER_DOCUMENT_SERVER]
+
+    assert sorted(scenario.key for scenario in others) == [
+        "my-notes-other-server",
+        "public-p1-other-server",
+        "public-p50-other-server",
+    ]
+    assert all(scenario.method == "GET" and scenario.variant != "cached" for scenario in others)
+    assert by_key["public-p1-other-server"].path == by_key["public-p1-uncached"].path
+    assert by_key["my-notes-other-server"].login == "reader"
 
 
 def test_cache_pairs_match_each_cached_page_with_its_measured_twin():

@@ -25,7 +25,9 @@ from tools.bench.environment import (
     Dataset,
     bench_environment,
     flush_bench_redis,
+    other_document_server_environment,
     prepare,
+    prepare_other_document_server,
     say,
     stores_up,
 )
@@ -85,6 +87,7 @@ def main(argv: list[str] | None = None) -> None:
     stores_up(postgres=args.postgres)
     wrk = ensure_wrk()
     seed = prepare(dataset, env)
+    prepare_other_document_server(env, other_document_server_environment(env))
     flush_bench_redis(env)
 
     os.environ.update(env)

@@ -23,6 +23,7 @@ import dj_database_url
 import psycopg
 import redis
 from psycopg import sql
+from pymongo import MongoClient
 
 from tools.bench.memory import MIB, run_measured
 from tools.stores import local_url
@@ -86,9 +87,35 @@ def bench_environment(dataset: Dataset, *, postgres: bool) -> dict[str, str]:
 
 
 def stores_up(*, postgres: bool) -> None:
-    """Start the local stores that are not running (python -m tools.stores, idempotent)."""
-    command = [sys.executable, "-m", "stores", "up", *(["--with-postgres"] if postgres else [])]
+    """Start the local stores that are not running, the other document server too (python -m tools.stores)."""
+    command = [sys.executable, "-m", "tools.stores", "up", *(["--with-postgres"] if postgres else [])]
     subprocess.run(command, cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "tools.stores", "up", "--other-document-server"], cwd=ROOT, check=True)
+
+
+def other_document_server_environment(env: dict[str, str]) -> dict[str, str]:
+    """The bench environment with the notes on the other document server, and the page cache off."""
+    database = urlsplit(env["MONGODB_URI"]).path
+    return {**env, "MONGODB_URI": _with_path(local_url("OTHER_MONGODB_URI"), database), "PAGE_CACHE_SECONDS": "0"}
+
+
+def prepare_other_document_server(env: dict[str, str], other_env: dict[str, str], batch: int = 2000) -> None:
+    """Give the other document server the same notes, document for document (a no-op once copied)."""
+    manage(other_env, "migrate", "--database", "mongodb", "--noinput")
+    source = MongoClient(env["MONGODB_URI"]).get_default_database()["notes_note"]
+    target = MongoClient(other_env["MONGODB_URI"]).get_default_database()["notes_note"]
+    if target.count_documents({}) == source.count_documents({}):
+        return
+    say(f"copying the notes to the other document server ({other_env['MONGODB_URI']})")
+    target.delete_many({})
+    documents = []
+    for document in source.find().batch_size(batch):
+        documents.append(document)
+        if len(documents) == batch:
+            target.insert_many(documents, ordered=False)
+            documents = []
+    if documents:
+        target.insert_many(documents, ordered=False)
 
 
 def create_postgres_database(database_url: str) -> None:

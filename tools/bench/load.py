@@ -106,9 +106,14 @@ def _preflight(browser: Browser, scenario: Scenario, path: str, form: dict[str, 
 
 
 def _browser(scenario: Scenario, server: Server, browsers: dict[str, Browser]) -> Browser:
-    """The logged-in browser the scenario names (the main server's), or a fresh anonymous one for its server."""
+    """The logged-in browser the scenario names, or a fresh anonymous one, for the scenario's server.
+
+    Every server shares the sessions (Redis and the relational store), so a member logged in on
+    the main server is logged in on the others with the same cookie.
+    """
     if scenario.login:
-        return browsers[scenario.login]
+        member = browsers[scenario.login]
+        return member if member.port == server.port else Browser(member.host, server.port, dict(member.cookies))
     return Browser(browsers["reader"].host, server.port)
 
 
@@ -189,8 +194,8 @@ def measure_pages(
     results: dict[str, ScenarioResult] = {}
     plans: list[Plan] = []
     for scenario in scenarios:
-        if scenario.login and scenario.server != MAIN_SERVER:
-            raise ValueError(f"{scenario.key}: logged-in scenarios run on the main server only")
+        if scenario.form is not None and scenario.server != MAIN_SERVER:
+            raise ValueError(f"{scenario.key}: writes run on the main server only")
         results[scenario.key], planned = plan(
             scenario,
             server=servers[scenario.server],

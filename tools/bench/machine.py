@@ -50,7 +50,7 @@ def facts(*, server_versions: dict[str, str], wrk: str) -> Facts:
         versions[package] = version(package)
     versions |= server_versions
     versions["wrk"] = wrk
-    versions["Java (runs the MongoDB-wire server)"] = _command_version("java", "-version")
+    versions["Java (runs mongo-java-server)"] = _command_version("java", "-version")
     return Facts(
         cpus=os.cpu_count() or 0,
         cpu_model=cpu_model(),

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
 from contextlib import ExitStack
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from demo.services import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_username
 from health.probes import all_statuses
 from tools.bench.browser import Browser
 from tools.bench.djongo_peer import djongo_peer
-from tools.bench.environment import ROOT, VAR, Dataset, SeedRecord, say
+from tools.bench.environment import ROOT, VAR, Dataset, SeedRecord, other_document_server_environment, say
 from tools.bench.load import LoadSettings, measure_pages
 from tools.bench.machine import cpu_busy_share, facts, load_average
 from tools.bench.memory import process_age_seconds, resident_bytes
@@ -30,9 +29,19 @@ from tools.bench.overheads import (
 )
 from tools.bench.queries import count_page_queries
 from tools.bench.report import Run, WorkerMemory
-from tools.bench.scenarios import BENCH_NOTE_TITLE, FLOOR, MAIN_SERVER, SCENARIOS, UNCACHED_SERVER, Subjects
+from tools.bench.scenarios import (
+    BENCH_NOTE_TITLE,
+    FLOOR,
+    MAIN_SERVER,
+    OTHER_DOCUMENT_SERVER,
+    SCENARIOS,
+    UNCACHED_SERVER,
+    Subjects,
+)
 from tools.bench.server import HOST, Server, gunicorn
 from tools.bench.transfer import TransferResult, measure_transfer
+from tools.stores import document_server_kind, other_document_server_kind
+from tools.stores.document import document_server_title
 from users.models import User
 
 
@@ -57,15 +66,16 @@ def dataset_counts() -> dict[str, int]:
 
 
 def server_versions() -> dict[str, str]:
-    """What each store's server reports (health.probes), with the MongoDB-wire server named for what it is."""
+    """What each store's server reports (health.probes), with the MongoDB-wire servers named for what they are."""
     versions = {}
-    pom = (ROOT / "tools" / "stores" / "mongo-java-server" / "pom.xml").read_text()
-    stand_in = re.search(r"<mongo-java-server.version>([^<]+)<", pom)
     for status in all_statuses():
         reported = status.version if status.ok else f"down: {status.error}"
-        if status.kind == "mongodb" and stand_in:
+        if status.kind == "mongodb":
             versions["MongoDB-wire server"] = (
-                f"mongo-java-server {stand_in.group(1)}, H2 file backend (reports MongoDB {reported})"
+                f"{document_server_title(document_server_kind())} (reports MongoDB {reported})"
+            )
+            versions["the other MongoDB-wire server (side by side)"] = document_server_title(
+                other_document_server_kind()
             )
         else:
             versions[f"{status.store} server ({status.kind})"] = reported
@@ -108,7 +118,11 @@ def everything(
     with ExitStack() as stack:
         servers: dict[str, Server] = {}
         for name in sorted({scenario.server for scenario in scenarios}, key=lambda name: name != MAIN_SERVER):
-            server_env = {**env, "PAGE_CACHE_SECONDS": "0"} if name == UNCACHED_SERVER else env
+            server_env = {
+                MAIN_SERVER: env,
+                UNCACHED_SERVER: {**env, "PAGE_CACHE_SECONDS": "0"},
+                OTHER_DOCUMENT_SERVER: other_document_server_environment(env),
+            }[name]
             log = VAR / ("gunicorn.log" if name == MAIN_SERVER else f"gunicorn-{name}.log")
             servers[name] = stack.enter_context(
                 gunicorn(server_env, workers=args.workers, log=log, extra_args=args.gunicorn_arg)
@@ -182,6 +196,8 @@ def everything(
             else f"SQLite file `{Path(relational.settings_dict['NAME']).relative_to(ROOT)}`"
         ),
         document_database=connections["mongodb"].settings_dict["NAME"],
+        document_server=document_server_title(document_server_kind()),
+        other_document_server=document_server_title(other_document_server_kind()),
         seed=seed,
         load=settings,
         gunicorn_args=args.gunicorn_arg,

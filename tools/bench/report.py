@@ -14,7 +14,15 @@ from tools.bench.machine import Facts
 from tools.bench.memory import MIB
 from tools.bench.overheads import Comparison
 from tools.bench.queries import PageQueries
-from tools.bench.scenarios import FLOOR, MAIN_SERVER, UNCACHED_SUFFIX
+from tools.bench.scenarios import (
+    FLOOR,
+    MAIN_SERVER,
+    OTHER_DOCUMENT_SERVER,
+    OTHER_DOCUMENT_SERVER_SUFFIX,
+    SIDE_BY_SIDE,
+    UNCACHED_SERVER,
+    UNCACHED_SUFFIX,
+)
 from tools.bench.targets import Check, furthest
 from tools.bench.transfer import TransferResult, peak_spread
 
@@ -66,6 +74,8 @@ class Run:
     load_before: float
     load_after: float
     notes: list[str] = field(default_factory=list)
+    document_server: str = "the default document server"
+    other_document_server: str = "the other document server"
 
 
 def kept_analysis(existing: str) -> str:
@@ -451,6 +461,38 @@ def _page_cache_section(run: Run) -> list[str]:
     return lines
 
 
+def _document_servers_section(run: Run) -> list[str]:
+    pairs = [
+        (run.pages[key], run.pages[f"{key.removesuffix(UNCACHED_SUFFIX)}{OTHER_DOCUMENT_SERVER_SUFFIX}"])
+        for key in SIDE_BY_SIDE
+        if key in run.pages and f"{key.removesuffix(UNCACHED_SUFFIX)}{OTHER_DOCUMENT_SERVER_SUFFIX}" in run.pages
+    ]
+    lines = [
+        (
+            f"The same list pages, rendered afresh (page cache off), with the notes on the default server, "
+            f"{run.document_server}, and on the other, {run.other_document_server}: the same {run.counts['notes']:,} notes (copied document for "
+            "document), members, sessions and settings, each behind its own gunicorn, in the same rounds. "
+            "`docs/query-plans.md` shows what the indexes do on the first."
+        ),
+        "",
+    ]
+    measured = [(first, second) for first, second in pairs if first.measured and second.measured]
+    if not measured:
+        return [*lines, "Not measured in this run."]
+    lines += [
+        "| page | default server req/s | other server req/s | default p50 | other p50 | default / other (req/s) |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    for first, second in measured:
+        about = "≈ " if first.sequential or second.sequential else ""
+        lines.append(
+            f"| {first.scenario.title.removesuffix(', page cache off')} (`{first.path}`) | {_rate(first)} "
+            f"| {_rate(second)} | {format_ms(first.p50)} | {format_ms(second.p50)} "
+            f"| {about}{format_factor(first.share_of(second))} |"
+        )
+    return lines
+
+
 def _rate(result: ScenarioResult) -> str:
     rate = format_rate(result.rate) if result.rate >= 10 else f"{result.rate:.2f}"
     return ("≈ " if result.sequential else "") + rate
@@ -481,6 +523,13 @@ def _transfer_lines(run: Run) -> list[str]:
     ]
 
 
+SERVER_LABELS = {
+    MAIN_SERVER: "normal",
+    UNCACHED_SERVER: "page cache off",
+    OTHER_DOCUMENT_SERVER: "other document server",
+}
+
+
 def _memory_section(run: Run) -> list[str]:
     servers = len({worker.server for worker in run.workers}) > 1
     lines = (
@@ -489,7 +538,7 @@ def _memory_section(run: Run) -> list[str]:
         else ["| gunicorn worker | RSS after the load | age |", "|---|---:|---:|"]
     )
     for worker in run.workers:
-        server = f" {'page cache off' if worker.server != MAIN_SERVER else 'normal'} |" if servers else ""
+        server = f" {SERVER_LABELS.get(worker.server, worker.server)} |" if servers else ""
         lines.append(f"| pid {worker.pid} |{server} {worker.rss / MIB:.1f} MiB | {worker.age:.0f} s |")
     lines += [
         "",
@@ -579,6 +628,10 @@ def render(run: Run, *, analysis: str) -> str:
         "## Page cache: cached against page cache off",
         "",
         *_page_cache_section(run),
+        "",
+        "## The two document servers side by side",
+        "",
+        *_document_servers_section(run),
         "",
         f"## Overheads, in-process (median of {run.repeats} alternating repeats)",
         "",

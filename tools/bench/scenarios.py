@@ -10,7 +10,7 @@ PAGE_CACHE_SECONDS=0, which turns the page cache off.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from django.urls import NoReverseMatch, reverse
@@ -35,7 +35,11 @@ Login = Literal["reader", "writer"]
 Group = Literal["floor", "list", "page", "write", "probe"]
 Variant = Literal["cached", "uncached"]
 MAIN_SERVER, UNCACHED_SERVER = "main", "uncached"  # the second: PAGE_CACHE_SECONDS=0
+# The third: the page cache off, and the notes on the other document server (mongo-java-server
+# when FerretDB is the default), with the same members, notes, sessions and settings.
+OTHER_DOCUMENT_SERVER = "other-document-server"
 UNCACHED_SUFFIX = "-uncached"
+OTHER_DOCUMENT_SERVER_SUFFIX = "-other-server"
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,7 @@ class Scenario:
     note: str = ""
     args: Callable[[Subjects], list[object]] = field(default=lambda subjects: [])
     variant: Variant | None = None  # a page the page cache serves: with it ("cached") or without
+    other_document_server: bool = False  # measured on the other document server, page cache off
 
     @property
     def method(self) -> str:
@@ -58,7 +63,9 @@ class Scenario:
 
     @property
     def server(self) -> str:
-        """The server it is measured on: the normal one, or the one with the page cache off."""
+        """The server it is measured on: the normal one, the one with the page cache off, or the other document server's."""
+        if self.other_document_server:
+            return OTHER_DOCUMENT_SERVER
         return UNCACHED_SERVER if self.variant == "uncached" else MAIN_SERVER
 
     def missing(self, subjects: Subjects) -> bool:
@@ -99,6 +106,17 @@ def cached_and_uncached(
         f"{key}{UNCACHED_SUFFIX}", f"{title}, page cache off", url_name, path, group, variant="uncached", **options
     )
     return [cached, uncached]
+
+
+def on_the_other_document_server(scenario: Scenario) -> Scenario:
+    """The same list page, rendered afresh, with the notes on the other document server."""
+    return replace(
+        scenario,
+        key=f"{scenario.key.removesuffix(UNCACHED_SUFFIX)}{OTHER_DOCUMENT_SERVER_SUFFIX}",
+        title=f"{scenario.title.removesuffix(', page cache off')}, other document server",
+        variant="uncached" if scenario.variant else None,
+        other_document_server=True,
+    )
 
 
 FLOOR = Scenario("floor", "Floor: minimal view, anonymous", None, lambda s: FLOOR_PATH, "floor")
@@ -154,3 +172,6 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario("readyz", "/readyz (every store pinged)", "health:readyz", _url("health:readyz"), "probe"),
 ]
+# The lists side by side on both document servers: what an index buys (docs/query-plans.md).
+SIDE_BY_SIDE = ("public-p1-uncached", "public-p50-uncached", "my-notes")
+SCENARIOS += [on_the_other_document_server(s) for s in SCENARIOS if s.key in SIDE_BY_SIDE]

@@ -8,6 +8,7 @@ Maven and keeps the engine honest on a second, independent implementation.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import time
 from pathlib import Path
@@ -20,6 +21,7 @@ from tools.stores.postgres import PostgresCluster
 from tools.stores.processes import HOST, ROOT, Daemon, apt_install, free_port, give_to_postgres, say
 
 DOCUMENTDB_VERSION = "0.107-0"  # what FerretDB v2.7.0 expects
+FERRETDB_VERSION = "v2.7.0"  # ferretdb/build.sh builds it
 # The settings FerretDB's own PostgreSQL image sets for DocumentDB, and pg_cron in the same database.
 DOCUMENTDB_SETTINGS = {
     "shared_preload_libraries": "'pg_cron,pg_documentdb_core,pg_documentdb'",
@@ -49,6 +51,15 @@ def mongodb_answers(port: int, timeout_ms: int = 300) -> bool:
         return False
     finally:
         client.close()
+
+
+def document_server_title(kind: str) -> str:
+    """Name the server of this kind with its version, for reports."""
+    if kind == FerretDB.kind:
+        return f"FerretDB {FERRETDB_VERSION} over PostgreSQL 15 with DocumentDB {DOCUMENTDB_VERSION}"
+    pom = (ROOT / "tools" / "stores" / "mongo-java-server" / "pom.xml").read_text()
+    version = re.search(r"<mongo-java-server.version>([^<]+)<", pom)
+    return f"mongo-java-server {version.group(1) if version else ''}, H2 file backend".replace("  ", " ")
 
 
 def _build(script: str) -> str:
