@@ -18,7 +18,7 @@ from pymongo.uri_parser import parse_uri
 
 from tools.stores import DOCUMENT_SERVERS, LOCAL_URLS, document_server_kind, local_url, other_document_server_kind
 from tools.stores.document import document_server, mongodb_answers
-from tools.stores.postgres import PostgresCluster
+from tools.stores.postgres import PostgresCluster, postgres_answers
 from tools.stores.processes import LOOPBACK, ROOT, say
 from tools.stores.redis import RedisServer
 
@@ -55,6 +55,9 @@ def document_server_up(kind: str, variable: str) -> None:
 
 def postgres_up(url: str) -> None:
     config = dj_database_url.parse(url)
+    if postgres_answers(url):
+        say(f"PostgreSQL already serves {config['NAME']} to {config['USER']} on port {config['PORT'] or 5432}")
+        return
     cluster = PostgresCluster(VAR / "postgres", int(config["PORT"] or 5432))
     if not cluster.running():
         refuse_remote("the PostgreSQL URL", config["HOST"])

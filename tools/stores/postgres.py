@@ -16,6 +16,15 @@ VERSION = "15"  # DocumentDB 0.107 is built for it; Debian 12's PostgreSQL
 BIN = Path("/usr/lib/postgresql") / VERSION / "bin"
 
 
+def postgres_answers(url: str) -> bool:
+    """Whether the server at `url` lets its role into its database."""
+    try:
+        psycopg.connect(url, connect_timeout=2).close()
+    except psycopg.Error:
+        return False
+    return True
+
+
 def ensure_installed() -> None:
     if not (BIN / "postgres").exists():
         apt_install(f"postgresql-{VERSION}")
