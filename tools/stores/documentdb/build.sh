@@ -28,10 +28,6 @@ packages=(
 log() { printf '[documentdb-build] %s\n' "$*" >&2; }
 fail() { printf 'documentdb-build: %s\n' "$*" >&2; exit 1; }
 
-for name in "${!archives[@]}"; do
-  [[ -f "$sources/$name" ]] || fail "missing source archive $sources/$name. Set POLYSTORE_SOURCES to the folder that holds it, or run with POLYSTORE_DOCUMENT_SERVER=mongo-java-server (no build needed)."
-done
-
 key="$({ cat "${BASH_SOURCE[0]}"; printf '%s\n' "${archives[@]}" | LC_ALL=C sort; } | sha256sum | cut -c1-16)"
 stage="$cache_root/documentdb-$key"
 stamp="/usr/share/postgresql/$pg_version/extension/polystore-documentdb.key"
@@ -40,6 +36,13 @@ if [[ -f "$stamp" && "$(cat "$stamp")" == "$key" ]]; then
   exit 0
 fi
 [[ "$(id -u)" == 0 ]] || fail "installing PostgreSQL extensions needs root (the server's extension directory is system-owned)"
+# One build at a time (test runs and services may start servers at once); the winner's work is reused.
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.documentdb-build.lock"
+flock 9
+if [[ -f "$stamp" && "$(cat "$stamp")" == "$key" ]]; then
+  exit 0
+fi
 
 missing=()
 for package in "${packages[@]}"; do
@@ -52,6 +55,9 @@ if ((${#missing[@]})); then
 fi
 
 if [[ ! -d "$stage/root" ]]; then
+  for name in "${!archives[@]}"; do
+    [[ -f "$sources/$name" ]] || fail "missing source archive $sources/$name. Set POLYSTORE_SOURCES to the folder that holds it, or run with POLYSTORE_DOCUMENT_SERVER=mongo-java-server (no build needed)."
+  done
   for name in "${!archives[@]}"; do
     echo "${archives[$name]}  $sources/$name" | sha256sum --quiet -c - || fail "$sources/$name does not match its checksum"
   done
