@@ -90,7 +90,7 @@ CACHES = {
     "sessions": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": SESSION_CACHE_URL, "OPTIONS": _REDIS_OPTIONS},
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-# Pages kept for anonymous visitors (config/page_cache.py); writes drop them at once, 0 turns it off.
+# Pages kept for anonymous visitors (page_cache/); writes drop them at once, 0 turns it off.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", default=300)
 
 # Sessions are read from Redis and kept durably in the relational store, so a Redis

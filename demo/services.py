@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from faker import Faker
 
-from config.page_cache import MEMBERS, NOTES, topics_changed
 from notes.models import ChecklistItem, Note
 from users.models import User
 
@@ -141,5 +140,4 @@ def demo_seed(
         result.users_existing += len(existing)
         result.notes_created += len(notes)
         on_batch(len(numbers))
-    topics_changed(NOTES, MEMBERS)  # bulk_create() saves no model and sends no signal
     return result

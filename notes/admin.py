@@ -10,7 +10,6 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from config.page_cache import member_topic, topics_changed
 from notes.models import Note, NoteQuerySet
 from notes.services import note_delete
 from users.names import member_names
@@ -71,7 +70,4 @@ class NoteAdmin(admin.ModelAdmin):
         note_delete(note=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: NoteQuerySet) -> None:
-        """Delete the selected notes, and drop their owners' cached profiles."""
-        owner_ids = set(queryset.values_list("owner_id", flat=True))
         queryset.delete()
-        topics_changed(*map(member_topic, owner_ids))

@@ -21,8 +21,8 @@ from bson.json_util import RELAXED_JSON_OPTIONS, JSONMode, JSONOptions
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
-from config.page_cache import NOTES, member_topic, topics_changed
 from notes.models import ChecklistItem, Note, Revision
+from notes.topics import notes_changed
 from users.models import User
 
 READ_OPTIONS = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=datetime.UTC)
@@ -332,5 +332,5 @@ def notes_import(
             else:
                 result.skipped += 1
     result.written = True
-    topics_changed(NOTES, *map(member_topic, owner_ids))
+    notes_changed(owner_ids)  # raw writes: the model's save() and delete() are not called
     return result

@@ -14,13 +14,16 @@ from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 
-from config.page_cache import MEMBERS, NOTES, AnonymousPageCacheMixin, CountCachingPaginator, member_topic
 from notes.counters import note_view_record
 from notes.forms import NoteForm
 from notes.models import MAX_REVISIONS, Note, NoteQuerySet
 from notes.owners import with_owner_names
 from notes.permissions import can_write, get_note_for
 from notes.services import note_create, note_delete, note_update
+from notes.topics import NOTES
+from page_cache.paginator import CountCachingPaginator
+from page_cache.views import AnonymousPageCacheMixin
+from users.topics import MEMBERS, member_topic
 
 NOTES_PER_PAGE = 20
 MAX_SEARCH_LENGTH = 200

@@ -17,13 +17,14 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from config.page_cache import MEMBERS, AnonymousPageCacheMixin, member_topic
 from notes.models import Note
+from page_cache.views import AnonymousPageCacheMixin
 from users.forms import LoginForm, MemberPasswordChangeForm, ProfileForm, SignUpForm
 from users.models import User
 from users.permissions import may_change_member
 from users.services import user_delete, user_email_change_notify
 from users.throttling import login_failures_forget
+from users.topics import MEMBERS, member_topic
 
 DIRECTORY_PAGE_SIZE = 25
 LATEST_PUBLIC_NOTES = 5
