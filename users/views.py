@@ -17,7 +17,6 @@ from django.shortcuts import redirect, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 
-from notes.models import Note
 from page_cache.views import AnonymousPageCacheMixin
 from users.forms import LoginForm, MemberPasswordChangeForm, ProfileForm, SignUpForm
 from users.models import User
@@ -27,7 +26,6 @@ from users.throttling import login_failures_forget
 from users.topics import MEMBERS, member_topic
 
 DIRECTORY_PAGE_SIZE = 25
-LATEST_PUBLIC_NOTES = 5
 MAX_QUERY_LENGTH = 100
 
 
@@ -149,13 +147,8 @@ class ProfileView(AnonymousPageCacheMixin, DetailView):
         return User.objects.filter(is_active=True)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        public_notes = Note.objects.owned_by(self.object.pk).public()
-        return super().get_context_data(
-            public_note_count=public_notes.count(),
-            latest_public_notes=public_notes.order_by("-updated_at", "-pk")[:LATEST_PUBLIC_NOTES],
-            may_change=may_change_member(self.request.user, self.object),
-            **kwargs,
-        )
+        """The member; their notes' figures come from notes' `member_notes` template tag."""
+        return super().get_context_data(may_change=may_change_member(self.request.user, self.object), **kwargs)
 
 
 class MemberChangeMixin(LoginRequiredMixin):
@@ -194,11 +187,7 @@ class AccountDeleteView(MemberChangeMixin, DeleteView):
     http_method_names = ["get", "post", "head", "options"]  # the confirmation form posts; no HTTP DELETE
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            note_count=Note.objects.owned_by(self.object.pk).count(),
-            own_account=self.object.pk == self.request.user.pk,
-            **kwargs,
-        )
+        return super().get_context_data(own_account=self.object.pk == self.request.user.pk, **kwargs)
 
     def form_valid(self, form: Form) -> HttpResponse:
         member = self.object
