@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "users",
     "notes",
     "health",
+    "home",
     "demo",
 ]
 
@@ -102,7 +103,7 @@ SESSION_CACHE_ALIAS = "sessions"
 AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "notes:list"
-LOGOUT_REDIRECT_URL = "health:home"
+LOGOUT_REDIRECT_URL = "home:home"
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",

@@ -75,3 +75,9 @@ def notes_delete_for_owner(*, owner_id: int) -> int:
     """Delete every note of one owner; return how many were deleted."""
     deleted, _ = Note.objects.owned_by(owner_id).delete()
     return deleted
+
+
+def notes_delete_for_owners(*, owner_ids: list[int]) -> int:
+    """Delete every note of the owners; return how many were deleted."""
+    deleted, _ = Note.objects.filter(owner_id__in=owner_ids).delete()
+    return deleted

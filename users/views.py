@@ -197,6 +197,6 @@ class AccountDeleteView(MemberChangeMixin, DeleteView):
         if own_account:
             logout(self.request)
             messages.success(self.request, "Your account was deleted, and your notes with it.")
-            return HttpResponseRedirect(reverse("health:home"))
+            return HttpResponseRedirect(reverse("home:home"))
         messages.success(self.request, f"{name}’s account was deleted, and their notes with it.")
         return HttpResponseRedirect(reverse("users:directory"))
