@@ -105,7 +105,7 @@ def demo_seed(
     notes_per_user: int,
     seed: int | None = None,
     batch_size: int = 500,
-    on_batch: Callable[[int], None] = lambda done: None,
+    on_batch: Callable[[int], object] = lambda done: None,
 ) -> SeedResult:
     """Create demo members demo000001…, each with notes; members that exist already are kept.
 
@@ -129,7 +129,7 @@ def demo_seed(
             fresh.append(_member(number, fake, password))
         with transaction.atomic():
             created = User.objects.bulk_create(fresh)
-        notes = []
+        notes: list[Note] = []
         for member in created:
             number = int(member.username.removeprefix(DEMO_PREFIX))
             rng = random.Random(base_seed * 7_919 + number)

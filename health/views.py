@@ -20,6 +20,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Report every store's status, in detail to staff and loopback only; 503 naming the stores that do not answer."""
     statuses = all_statuses()
     failing = [status.store for status in statuses if not status.ok]
+    stores: dict[str, object]
     if may_see_store_details(request):
         stores = {status.store: status.as_dict() for status in statuses}
     else:

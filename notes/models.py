@@ -104,7 +104,7 @@ class Revision(EmbeddedModel):
         return problems
 
 
-class NoteQuerySet(models.QuerySet):
+class NoteQuerySet(models.QuerySet["Note"]):
     def owned_by(self, owner_id: int) -> NoteQuerySet:
         return self.filter(owner_id=owner_id)
 
@@ -146,7 +146,7 @@ class NoteQuerySet(models.QuerySet):
         notes_changed(owner_ids | ({kwargs["owner_id"]} if "owner_id" in kwargs else set()))
         return updated
 
-    def bulk_create(self, objs: Iterable[Note], *args: Any, **kwargs: Any) -> list[Note]:
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
         created = super().bulk_create(objs, *args, **kwargs)
         notes_changed(note.owner_id for note in created)
         return created
@@ -182,6 +182,7 @@ class Note(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NoteQuerySet.as_manager()
+    owner_name: str | None  # the owner's public name, set for display (notes.owners, the admin)
 
     class Meta:
         # The sorts of the two lists: my notes (pinned_first) and public notes (newest_first).

@@ -12,7 +12,7 @@ import datetime
 import decimal
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import bson
 from bson import ObjectId, json_util
@@ -20,10 +20,15 @@ from bson.errors import BSONError, InvalidBSON
 from bson.json_util import RELAXED_JSON_OPTIONS, JSONMode, JSONOptions
 from django.core.exceptions import ValidationError
 from django.db import connections, router
+from django_mongodb_backend.base import DatabaseWrapper
+from pymongo.collection import Collection
 
 from notes.models import ChecklistItem, Note, Revision
 from notes.topics import notes_changed
 from users.models import User
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 READ_OPTIONS = JSONOptions(json_mode=JSONMode.RELAXED, tz_aware=True, tzinfo=datetime.UTC)
 CONFLICT_MODES = ("fail", "skip", "replace")
@@ -48,14 +53,15 @@ OPTIONAL = {
 }
 
 
-def notes_collection():
+def notes_collection() -> Collection[dict[str, Any]]:
     """Return the raw pymongo collection holding the notes."""
-    return connections[router.db_for_write(Note)].database[Note._meta.db_table]
+    connection = cast(DatabaseWrapper, connections[router.db_for_write(Note)])
+    return connection.database[Note._meta.db_table]
 
 
 def notes_export(
     *,
-    output: IO[str],
+    output: SupportsWrite[str],
     owner_id: int | None = None,
     batch_size: int = 1000,
     on_note: Callable[[int], object] | None = None,

@@ -44,6 +44,11 @@ return {key, redis.call('GET', key)}
 """
 
 
+def _client() -> Any:
+    """Return django-redis's client of the default cache, which encodes values as the cache does."""
+    return cache.client  # type: ignore[attr-defined] # django-redis's RedisCache; the stubs know only BaseCache
+
+
 def versioned_get(prefix: str, topics: Iterable[str]) -> tuple[str | None, Any]:
     """Return the key of `prefix` at the topics' current versions and the value kept there; (None, None) if Redis fails."""
     keys = [cache.make_key(version_key(topic)) for topic in topics]
@@ -54,12 +59,12 @@ def versioned_get(prefix: str, topics: Iterable[str]) -> tuple[str | None, Any]:
     except RedisError as error:
         logger.warning("Page cache unavailable: %s", error)
         return None, None
-    return key.decode(), None if content is None else cache.client.decode(content)
+    return key.decode(), None if content is None else _client().decode(content)
 
 
 def versioned_set(key: str, value: Any, timeout: int) -> None:
     """Keep `value` under a key versioned_get() returned, for `timeout` seconds."""
     try:
-        get_redis_connection("default").set(key, cache.client.encode(value), ex=timeout)
+        get_redis_connection("default").set(key, _client().encode(value), ex=timeout)
     except RedisError as error:
         logger.warning("Page cache unavailable: %s", error)

@@ -7,8 +7,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
+from django.views import View
 
 from page_cache.versions import versioned_get, versioned_set
 
@@ -34,7 +35,7 @@ def is_cacheable(request: HttpRequest) -> bool:
     )
 
 
-class AnonymousPageCacheMixin:
+class AnonymousPageCacheMixin(View):
     """Serve anonymous visitors the page from Redis while the topics it shows are unchanged."""
 
     request: HttpRequest
@@ -42,14 +43,14 @@ class AnonymousPageCacheMixin:
     def page_topics(self) -> list[str]:
         raise NotImplementedError
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_cacheable(request):
-            return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+            return super().dispatch(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
         key, content = versioned_get(f"page:{path}:", self.page_topics())
         if content is not None:
             return HttpResponse(content)
-        response = super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        response = super().dispatch(request, *args, **kwargs)
         if key is not None and response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
 
             def keep(page: SimpleTemplateResponse) -> None:  # a callback's return value would replace the page

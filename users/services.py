@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -28,9 +29,7 @@ def users_delete(*, users: Iterable[User]) -> None:
         for user in users:
             owner_id = user.pk
             user.delete()
-            transaction.on_commit(
-                lambda owner_id=owner_id: member_deleted.send(sender=User, member_id=owner_id), using="default"
-            )
+            transaction.on_commit(partial(member_deleted.send, sender=User, member_id=owner_id), using="default")
 
 
 def user_email_change_notify(*, user: User, previous_email: str) -> None:

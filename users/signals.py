@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.dispatch import Signal
 
@@ -25,5 +26,5 @@ class MemberData:
 
 def member_data(member_ids: list[int]) -> list[MemberData]:
     """Ask every app holding members' data elsewhere what it holds of `member_ids`."""
-    responses = member_data_requested.send(sender=MemberData, member_ids=member_ids)
-    return [data for _, data in responses if data is not None]
+    responses: list[tuple[Any, Any]] = member_data_requested.send(sender=MemberData, member_ids=member_ids)
+    return [data for _, data in responses if isinstance(data, MemberData)]
