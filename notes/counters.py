@@ -18,7 +18,7 @@ from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 from redis.exceptions import RedisError
 
-from notes.transfer import batches, notes_collection
+from notes.collection import batches, notes_collection
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ from bson import ObjectId
 from django.core.management import CommandError, call_command
 
 from notes.models import ChecklistItem, Revision
-from notes.transfer import notes_import
+from notes.transfer.importing import notes_import
 from tests.factories import NoteFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])

@@ -24,7 +24,7 @@ from demo.services import demo_reset, demo_seed
 from notes.models import Note
 from notes.services import note_create, note_delete, note_update, notes_delete_for_owner
 from notes.topics import NOTES
-from notes.transfer import notes_import
+from notes.transfer.importing import notes_import
 from page_cache.versions import version_key
 from tests.factories import NoteFactory, UserFactory, logged_in
 from users.models import User
@@ -38,7 +38,7 @@ APPS = ["config", "demo", "health", "home", "notes", "page_cache", "request_limi
 # Modules that write to the notes collection with pymongo (through notes_collection()), and why
 # the table covers them.
 RAW_NOTE_WRITERS = {
-    "notes/transfer.py": "import_notes: bumps through notes_changed() (the 'import' path below)",
+    "notes/transfer/importing.py": "import_notes: bumps through notes_changed() (the 'import' path below)",
     "notes/counters.py": "fold_view_counts: writes only view_count, which no cached page shows",
 }
 PYMONGO_WRITES = {"insert_one", "insert_many", "replace_one", "update_one", "update_many", "delete_one"}

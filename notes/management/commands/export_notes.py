@@ -7,7 +7,7 @@ from typing import Any, TextIO
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
-from notes.transfer import notes_export, notes_export_count
+from notes.transfer.export import notes_export, notes_export_count
 
 
 def owner(text: str) -> int:
