@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from notes.models import Note
-from tests.factories import NoteFactory, UserFactory, logged_in
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD, NoteFactory, UserFactory, logged_in
 from users.models import User
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])

@@ -6,8 +6,7 @@ import pytest
 from django.http import HttpRequest
 from django.urls import reverse
 
-from tests.factories import UserFactory
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
