@@ -132,8 +132,8 @@ class NoteQuerySet(models.QuerySet["Note"]):
     def newest_first(self) -> NoteQuerySet:
         return self.order_by("-updated_at", "-pk")
 
-    # Every write to notes drops the cached pages showing them: these, Note.save() and Note.delete()
-    # through the ORM, and transfer's import for the raw writes (tests/notes/test_write_paths.py).
+    # Every write to notes drops the cached pages showing them (notes.topics): these, Note.save() and
+    # Note.delete() through the ORM; the import for its raw writes (tests/page_cache/test_write_paths.py).
     def delete(self) -> tuple[int, dict[str, int]]:
         owner_ids = set(self.values_list("owner_id", flat=True))
         deleted = super().delete()
