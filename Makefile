@@ -70,9 +70,10 @@ drills: $(VENV)/.test  ## Load, store outages under load, integrity across store
 browser:  ## Install Debian's Chromium for the browser tests, if missing.
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 
-lint: $(VENV)/.test  ## Lint and check the formatting of the Python code (ruff, pinned; the same as .pre-commit-config.yaml).
+lint: $(VENV)/.test  ## Lint, check the formatting and type-check the Python code (ruff, mypy with django-stubs; pinned, the same as .pre-commit-config.yaml).
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 
 lint-deploy: $(VENV)/.test  ## Lint the Dockerfile and validate docker-compose.yml against the Compose schema.
 	$(VENV)/bin/hadolint Dockerfile

@@ -107,7 +107,7 @@ def relational_database(*, debug: bool, base_dir: Path) -> dict[str, Any]:
         if not config.get("HOST"):
             raise ConfigurationError("DATABASE_URL", "names no host")
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 3)
-    return config
+    return dict(config)
 
 
 def document_database(*, debug: bool) -> dict[str, Any]:
@@ -139,4 +139,7 @@ def redis_urls(*, debug: bool) -> tuple[str, str]:
         raise ConfigurationError("REDIS_URL", "database must be 0-14: sessions use the next one")
     parts = urlsplit(url)
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if k != "db"])
-    return tuple(urlunsplit(parts._replace(path=f"/{db}", query=query)) for db in (database, database + 1))
+    cache_url, sessions_url = (
+        urlunsplit(parts._replace(path=f"/{db}", query=query)) for db in (database, database + 1)
+    )
+    return cache_url, sessions_url

@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "users",
     "notes",
     "health",
+    "home",
     "demo",
 ]
 
@@ -90,7 +91,7 @@ CACHES = {
     "sessions": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": SESSION_CACHE_URL, "OPTIONS": _REDIS_OPTIONS},
 }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
-# Pages kept for anonymous visitors (config/page_cache.py); writes drop them at once, 0 turns it off.
+# Pages kept for anonymous visitors (page_cache/); writes drop them at once, 0 turns it off.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", default=300)
 
 # Sessions are read from Redis and kept durably in the relational store, so a Redis
@@ -102,7 +103,7 @@ SESSION_CACHE_ALIAS = "sessions"
 AUTH_USER_MODEL = "users.User"
 LOGIN_URL = "users:login"
 LOGIN_REDIRECT_URL = "notes:list"
-LOGOUT_REDIRECT_URL = "health:home"
+LOGOUT_REDIRECT_URL = "home:home"
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",

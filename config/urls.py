@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("", include("home.urls")),
     path("", include("health.urls")),
     path("users/", include("users.urls")),
     path("notes/", include("notes.urls")),

@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import QuerySet
 from faker import Faker
 
-from config.page_cache import MEMBERS, NOTES, topics_changed
 from notes.models import ChecklistItem, Note
 from users.models import User
 
@@ -106,7 +105,7 @@ def demo_seed(
     notes_per_user: int,
     seed: int | None = None,
     batch_size: int = 500,
-    on_batch: Callable[[int], None] = lambda done: None,
+    on_batch: Callable[[int], object] = lambda done: None,
 ) -> SeedResult:
     """Create demo members demo000001…, each with notes; members that exist already are kept.
 
@@ -130,7 +129,7 @@ def demo_seed(
             fresh.append(_member(number, fake, password))
         with transaction.atomic():
             created = User.objects.bulk_create(fresh)
-        notes = []
+        notes: list[Note] = []
         for member in created:
             number = int(member.username.removeprefix(DEMO_PREFIX))
             rng = random.Random(base_seed * 7_919 + number)
@@ -141,5 +140,4 @@ def demo_seed(
         result.users_existing += len(existing)
         result.notes_created += len(notes)
         on_batch(len(numbers))
-    topics_changed(NOTES, MEMBERS)  # bulk_create() saves no model and sends no signal
     return result

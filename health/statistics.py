@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.contrib.sessions.models import Session
 from django.db import DatabaseError, connections
 from django.utils import timezone
+from django_mongodb_backend.base import DatabaseWrapper
 from django_redis import get_redis_connection
 from pymongo.errors import PyMongoError
 from redis.exceptions import RedisError
@@ -38,7 +39,7 @@ def relational_statistics() -> dict[str, Any]:
 
 def document_statistics() -> dict[str, Any]:
     try:
-        stats = connections["mongodb"].database.command("dbStats")
+        stats = cast(DatabaseWrapper, connections["mongodb"]).database.command("dbStats")
         return {
             "kind": "mongodb",
             "notes": Note.objects.count(),

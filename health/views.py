@@ -4,12 +4,10 @@ import ipaddress
 import logging
 
 from django.db import DatabaseError
-from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.http import HttpRequest, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from health.dashboard import dashboard_figures
 from health.probes import all_statuses
 from users.throttling import client_ip_address
 
@@ -22,6 +20,7 @@ def readyz(request: HttpRequest) -> JsonResponse:
     """Report every store's status, in detail to staff and loopback only; 503 naming the stores that do not answer."""
     statuses = all_statuses()
     failing = [status.store for status in statuses if not status.ok]
+    stores: dict[str, object]
     if may_see_store_details(request):
         stores = {status.store: status.as_dict() for status in statuses}
     else:
@@ -47,9 +46,3 @@ def may_see_store_details(request: HttpRequest) -> bool:
     except DatabaseError as error:
         logger.info("readyz: staff status unknown (%s); answering without details", error)
         return False
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    """Show whether each store answers, its counts, the most viewed and recently viewed notes."""
-    return render(request, "health/home.html", {"statuses": all_statuses(), **dashboard_figures(request.user)})

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Self
+from typing import Any, Self
 
 import pymongo
 from django.db.models import Field, Model
@@ -21,7 +21,7 @@ class DatabaseSchemaEditor(MongoSchemaEditor):
         self._timeout.__enter__()
         return super().__enter__()
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *exc_info: Any) -> None:
         try:
             super().__exit__(*exc_info)
         finally:
@@ -36,8 +36,9 @@ class DatabaseSchemaEditor(MongoSchemaEditor):
         given on MongoDB too, and for a value such as "$x" it is what was meant (a pipeline
         would read it as a field path). The rest is the backend's method as written in 5.2.4.
         """
-        if field.many_to_many and field.remote_field.through._meta.auto_created:
-            self.create_model(field.remote_field.through)
+        # A many-to-many field's remote_field is a ManyToManyRel, which has `through`; the stubs say ForeignObjectRel | None.
+        if field.many_to_many and field.remote_field.through._meta.auto_created:  # type: ignore[union-attr]
+            self.create_model(field.remote_field.through)  # type: ignore[union-attr]
             return
         if column := field.column:
             self.get_collection(model._meta.db_table).update_many({}, {"$set": {column: self.effective_default(field)}})

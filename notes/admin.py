@@ -6,12 +6,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.views.main import ChangeList
+from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
-from config.page_cache import member_topic, topics_changed
-from notes.models import Note, NoteQuerySet
+from notes.models import Note
 from notes.services import note_delete
 from users.names import member_names
 
@@ -70,8 +70,5 @@ class NoteAdmin(admin.ModelAdmin):
     def delete_model(self, request: HttpRequest, obj: Note) -> None:
         note_delete(note=obj)
 
-    def delete_queryset(self, request: HttpRequest, queryset: NoteQuerySet) -> None:
-        """Delete the selected notes, and drop their owners' cached profiles."""
-        owner_ids = set(queryset.values_list("owner_id", flat=True))
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Note]) -> None:
         queryset.delete()
-        topics_changed(*map(member_topic, owner_ids))

@@ -6,3 +6,6 @@ class NotesConfig(AppConfig):
 
     name = "notes"
     default_auto_field = "django_mongodb_backend.fields.ObjectIdAutoField"
+
+    def ready(self) -> None:
+        from notes import receivers  # noqa: F401 - connect to what users announces

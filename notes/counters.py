@@ -18,7 +18,7 @@ from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
 from redis.exceptions import RedisError
 
-from notes.transfer import batches, notes_collection
+from notes.collection import batches, notes_collection
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +28,7 @@ LEADERBOARD_TTL = int(datetime.timedelta(days=14).total_seconds())
 
 
 VIEW_COUNT_PREFIX = "notes:views:"
+LEADERBOARD_PREFIX = "notes:most-viewed:"
 FOLD_BATCH_SIZE = 500
 
 
@@ -37,7 +38,7 @@ def view_count_key(note_id: object) -> str:
 
 def leaderboard_key(day: datetime.date | None = None) -> str:
     year, week, _ = (day or timezone.now().date()).isocalendar()
-    return f"notes:most-viewed:{year}-W{week:02d}"
+    return f"{LEADERBOARD_PREFIX}{year}-W{week:02d}"
 
 
 def recently_viewed_key(user_id: int) -> str:

@@ -12,6 +12,7 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
+from django.forms.formsets import DELETION_FIELD_NAME
 
 from notes.models import (
     MAX_ATTRIBUTE_NAME_LENGTH,
@@ -65,7 +66,8 @@ class AttributeForm(forms.Form):
         return name
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("value") and cleaned.get("name") == "":
             self.add_error("name", ValidationError("Give this value a name.", code="attribute_unnamed"))
         return cleaned
@@ -83,7 +85,11 @@ class BaseAttributeFormSet(forms.BaseFormSet):
     @property
     def kept_forms(self) -> list[AttributeForm]:
         """The rows that become attributes: named, and not marked for removal."""
-        return [form for form in self.forms if form.cleaned_data.get("name") and not self._should_delete_form(form)]
+        return [
+            form
+            for form in self.forms
+            if form.cleaned_data.get("name") and not form.cleaned_data.get(DELETION_FIELD_NAME)
+        ]
 
 
 # absolute_max: a TOTAL_FORMS of a billion would otherwise build (and render) max_num + 1,000 rows.
@@ -145,7 +151,7 @@ class NoteForm(forms.Form):
             prefix="checklist",
             initial=[{"text": item.text, "done": item.done} for item in note.checklist] if note else None,
         )
-        self.attributes = AttributeFormSet(
+        self.attributes: BaseAttributeFormSet = AttributeFormSet(  # type: ignore[assignment] # formset_factory() is typed as returning the base class
             data,
             prefix="attributes",
             initial=[{"name": name, "value": value} for name, value in note.attributes.items()] if note else None,
@@ -184,7 +190,8 @@ class NoteForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         """Check the row formsets too, and turn their rows into checklist items and attributes."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.checklist.is_valid():
             cleaned["checklist"] = [
                 ChecklistItem(text=row.cleaned_data["text"], done=row.cleaned_data["done"])

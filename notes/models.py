@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -8,7 +9,7 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
 from django_mongodb_backend.models import EmbeddedModel
 
-from config.page_cache import NOTES, member_topic, topics_changed
+from notes.topics import notes_changed
 
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
@@ -103,7 +104,7 @@ class Revision(EmbeddedModel):
         return problems
 
 
-class NoteQuerySet(models.QuerySet):
+class NoteQuerySet(models.QuerySet["Note"]):
     def owned_by(self, owner_id: int) -> NoteQuerySet:
         return self.filter(owner_id=owner_id)
 
@@ -131,11 +132,24 @@ class NoteQuerySet(models.QuerySet):
     def newest_first(self) -> NoteQuerySet:
         return self.order_by("-updated_at", "-pk")
 
+    # Every write to notes drops the cached pages showing them (notes.topics): these, Note.save() and
+    # Note.delete() through the ORM; the import for its raw writes (tests/page_cache/test_write_paths.py).
     def delete(self) -> tuple[int, dict[str, int]]:
-        """Delete the notes and drop the cached pages listing notes (callers drop their owners' profiles)."""
+        owner_ids = set(self.values_list("owner_id", flat=True))
         deleted = super().delete()
-        topics_changed(NOTES)
+        notes_changed(owner_ids)
         return deleted
+
+    def update(self, **kwargs: Any) -> int:
+        owner_ids = set(self.values_list("owner_id", flat=True))
+        updated = super().update(**kwargs)
+        notes_changed(owner_ids | ({kwargs["owner_id"]} if "owner_id" in kwargs else set()))
+        return updated
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        notes_changed(note.owner_id for note in created)
+        return created
 
 
 class Note(models.Model):
@@ -168,6 +182,7 @@ class Note(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     objects = NoteQuerySet.as_manager()
+    owner_name: str | None  # the owner's public name, set for display (notes.owners, the admin)
 
     class Meta:
         # The sorts of the two lists, ties broken by id: my notes (pinned_first) and public notes
@@ -188,11 +203,11 @@ class Note(models.Model):
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = EDITABLE_FIELDS
         super().save(*args, **kwargs)
-        topics_changed(NOTES, member_topic(self.owner_id))
+        notes_changed([self.owner_id])
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         deleted = super().delete(*args, **kwargs)
-        topics_changed(NOTES, member_topic(self.owner_id))
+        notes_changed([self.owner_id])
         return deleted
 
     @property

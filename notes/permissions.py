@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from bson import ObjectId
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
 from notes.models import Note
 from notes.owners import with_owner_names
+from users.models import User
 
-Visitor = AbstractBaseUser | AnonymousUser
+Visitor = User | AnonymousUser
 
 
 def can_write(user: Visitor, note: Note) -> bool:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
 
-from config.page_cache import member_topic, topics_changed
 from notes.models import ChecklistItem, Note
 
 
@@ -75,5 +74,10 @@ def note_delete(*, note: Note) -> None:
 def notes_delete_for_owner(*, owner_id: int) -> int:
     """Delete every note of one owner; return how many were deleted."""
     deleted, _ = Note.objects.owned_by(owner_id).delete()
-    topics_changed(member_topic(owner_id))
+    return deleted
+
+
+def notes_delete_for_owners(*, owner_ids: list[int]) -> int:
+    """Delete every note of the owners; return how many were deleted."""
+    deleted, _ = Note.objects.filter(owner_id__in=owner_ids).delete()
     return deleted

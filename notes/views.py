@@ -2,34 +2,40 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
+from django.views.generic.edit import FormMixin
+from django.views.generic.list import MultipleObjectMixin
 
-from config.page_cache import MEMBERS, NOTES, AnonymousPageCacheMixin, CountCachingPaginator, member_topic
 from notes.counters import note_view_record
 from notes.forms import NoteForm
 from notes.models import MAX_REVISIONS, Note, NoteQuerySet
 from notes.owners import with_owner_names
 from notes.permissions import can_write, get_note_for
 from notes.services import note_create, note_delete, note_update
+from notes.topics import NOTES
+from page_cache.paginator import CountCachingPaginator
+from page_cache.views import AnonymousPageCacheMixin
+from users.topics import MEMBERS, member_topic
 
 NOTES_PER_PAGE = 20
 MAX_SEARCH_LENGTH = 200
 
 
-class NoteFilterMixin:
+class NoteFilterMixin(MultipleObjectMixin):
     """Narrow a list by `?tag=` and `?q=` (title or body, ignoring case); both may be given."""
 
-    request: Any
+    request: HttpRequest
 
     @cached_property
     def search(self) -> str:
@@ -43,12 +49,12 @@ class NoteFilterMixin:
         """Name this list (without filters) and the topics its count depends on."""
         raise NotImplementedError
 
-    def get_paginator(self, queryset: NoteQuerySet, per_page: int, **kwargs: Any) -> Paginator:
+    def get_paginator(self, queryset: Any, per_page: int, *args: Any, **kwargs: Any) -> Paginator:
         """Keep the count of the whole list in Redis; a search or tag is free text, one key each would fill it."""
         if self.tag or self.search:
-            return Paginator(queryset, per_page, **kwargs)
+            return Paginator(queryset, per_page, *args, **kwargs)
         name, topics = self.count_scope()
-        return CountCachingPaginator(queryset, per_page, scope=name, topics=topics, **kwargs)
+        return CountCachingPaginator(queryset, per_page, *args, scope=name, topics=topics, **kwargs)
 
     def filter_notes(self, notes: NoteQuerySet) -> NoteQuerySet:
         if self.tag:
@@ -68,11 +74,16 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
     context_object_name = "notes"
     paginate_by = NOTES_PER_PAGE
 
+    @property
+    def member_id(self) -> int:
+        """The member whose notes these are: the one logged in (LoginRequiredMixin)."""
+        return cast(int, self.request.user.pk)
+
     def count_scope(self) -> tuple[str, list[str]]:
-        return f"notes-of:{self.request.user.pk}", [member_topic(self.request.user.pk)]
+        return f"notes-of:{self.member_id}", [member_topic(self.member_id)]
 
     def get_queryset(self) -> NoteQuerySet:
-        return self.filter_notes(Note.objects.owned_by(self.request.user.pk)).pinned_first()
+        return self.filter_notes(Note.objects.owned_by(self.member_id)).pinned_first()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), **kwargs)
@@ -108,7 +119,7 @@ class NoteDetailView(DetailView):
     template_name = "notes/note_detail.html"
     context_object_name = "note"
 
-    def get_object(self, queryset: NoteQuerySet | None = None) -> Note:
+    def get_object(self, queryset: QuerySet[Any] | None = None) -> Note:
         return get_note_for(self.request.user, self.kwargs["pk"], write=False)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
@@ -122,11 +133,11 @@ class NoteDetailView(DetailView):
         )
 
 
-class NoteEditorMixin(SuccessMessageMixin):
+class NoteEditorMixin(SuccessMessageMixin, FormMixin):
     """Render the note editor and turn a service's refusal into form errors."""
 
     form_class = NoteForm
-    template_name = "notes/note_form.html"
+    template_name: str | None = "notes/note_form.html"
     success_message = "Saved “%(title)s”."
 
     def save(self, form: NoteForm) -> Note:
@@ -148,7 +159,7 @@ class NoteCreateView(LoginRequiredMixin, NoteEditorMixin, FormView):
     """Write a new note."""
 
     def save(self, form: NoteForm) -> Note:
-        return note_create(owner_id=self.request.user.pk, **form.note_values())
+        return note_create(owner_id=cast(int, self.request.user.pk), **form.note_values())  # a member: logged in
 
 
 class NoteUpdateView(LoginRequiredMixin, NoteEditorMixin, FormView):

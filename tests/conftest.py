@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connections
 from django.test import Client
+from pymongo import MongoClient
 
+from tests import production
 from tests.factories import UserFactory, logged_in
 from tools.stores.processes import free_port
 from tools.stores.redis import RedisServer
@@ -123,3 +126,51 @@ def own_redis(tmp_path, settings) -> Iterator[RedisServer]:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="session")
+def production_static(tmp_path_factory) -> None:
+    """Collect the static files once as production does: pages rendered with production settings need their manifest."""
+    result = production.manage(
+        production.production_env(tmp_path_factory.mktemp("static")), "collectstatic", "--noinput"
+    )
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory) -> Iterator[int]:
+    """gunicorn with gunicorn.conf.py on a loopback port, like the Dockerfile's CMD."""
+    tmp_path = tmp_path_factory.mktemp("production")
+    env = production.production_env(tmp_path)
+    for args in (
+        ["collectstatic", "--noinput"],
+        ["migrate", "--noinput"],
+        ["migrate", "--database", "mongodb", "--noinput"],
+    ):
+        result = production.manage(env, *args)
+        assert result.returncode == 0, result.stderr
+    port = free_port()
+    env |= {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if production.fetch(port, "/healthz", https=False, host="127.0.0.1").status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("gunicorn did not answer /healthz within 30 s")
+        yield port
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        MongoClient(env["MONGODB_URI"]).drop_database(production.MONGODB_DATABASE)

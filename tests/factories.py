@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import json
+
 import factory
+from bson import ObjectId
 from django.test import Client
 
 from notes.models import Note
 from users.models import User
+
+PASSWORD = "correct horse battery staple"  # every factory-made member's
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -16,7 +21,7 @@ class UserFactory(factory.django.DjangoModelFactory):
 
     username = factory.Sequence(lambda n: f"member{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@example.com")
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
 
 class NoteFactory(factory.django.DjangoModelFactory):
@@ -29,6 +34,19 @@ class NoteFactory(factory.django.DjangoModelFactory):
 
     class Params:
         public = factory.Trait(visibility=Note.Visibility.PUBLIC)
+
+
+def note_line(owner_id: int, /, **fields) -> str:
+    """One line of an export: a note's document in Extended JSON; a field given as ... is left out."""
+    document = {
+        "_id": {"$oid": str(ObjectId())},
+        "owner_id": owner_id,
+        "title": "A note",
+        "created_at": {"$date": "2026-03-01T10:00:00.123Z"},
+        "updated_at": {"$date": "2026-03-02T10:00:00.456Z"},
+        **fields,
+    }
+    return json.dumps({k: v for k, v in document.items() if v is not ...})
 
 
 def logged_in(user: User) -> Client:

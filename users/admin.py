@@ -5,13 +5,12 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.db import DatabaseError
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from notes.models import Note
 from users.models import User
 from users.services import user_delete, users_delete
+from users.signals import member_data
 
 
 @admin.register(User)
@@ -38,15 +37,11 @@ class UserAdmin(BaseUserAdmin):
     )
 
     def get_deleted_objects(self, objs: Sequence[User] | QuerySet[User], request: HttpRequest) -> tuple[Any, ...]:
-        """List the members' notes in the confirmation too, when the document store can count them."""
+        """List what other apps hold of the members (their notes) in the confirmation too, when their stores can tell."""
         to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
-        try:
-            notes = Note.objects.filter(owner_id__in=[member.pk for member in objs]).count()
-        except DatabaseError:
-            return to_delete, model_count, perms_needed, protected
-        if notes:
-            to_delete.append(f"{notes} note{'s' if notes != 1 else ''} in the document store")
-            model_count["notes"] = notes
+        for data in member_data([member.pk for member in objs]):
+            to_delete.append(data.description)
+            model_count[data.name] = data.count
         return to_delete, model_count, perms_needed, protected
 
     def delete_model(self, request: HttpRequest, obj: User) -> None:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, UserCreationForm
@@ -27,7 +27,7 @@ class SignUpForm(UserCreationForm):
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
 
-    def clean_username(self) -> str | None:
+    def clean_username(self) -> str:
         """Keep `@` out of usernames, so that a login name that contains one is always an email."""
         username = self.cleaned_data.get("username")
         if username and "@" in username:
@@ -45,7 +45,7 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        identity = self.fields["username"]
+        identity = cast(forms.CharField, self.fields["username"])
         identity.label = "Username or email"
         identity.max_length = User._meta.get_field("email").max_length
         identity.validators.append(MaxLengthValidator(identity.max_length))  # setting max_length alone checks nothing
@@ -84,10 +84,13 @@ class ProfileForm(forms.ModelForm):
 
     def clean(self) -> dict[str, Any]:
         """Ask whoever changes the email for their own password: an email is the key to a password reset."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if self.email_changed:
             password = cleaned.get("current_password", "")
-            if not password or not password_confirms(request=self.request, user=self.request.user, password=password):
+            if not password or not password_confirms(
+                request=self.request, user=cast(User, self.request.user), password=password
+            ):
                 self.add_error(
                     "current_password",
                     ValidationError("Enter your current password to change the email address.", code="password_needed"),

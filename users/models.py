@@ -1,16 +1,36 @@
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 
+from users.topics import members_changed
+
 MAX_AGE = 150
 MAX_BIO_LENGTH = 2000
 
 
-class MemberManager(UserManager):
+class MemberQuerySet(models.QuerySet["User"]):
+    """Writes that send no post_save still drop the pages showing members (users.receivers does the rest)."""
+
+    def bulk_create(self, objs: Iterable[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        created = super().bulk_create(objs, *args, **kwargs)
+        members_changed(member.pk for member in created)
+        return created
+
+    def update(self, **kwargs: Any) -> int:
+        member_ids = list(self.values_list("pk", flat=True))
+        updated = super().update(**kwargs)
+        members_changed(member_ids)
+        return updated
+
+
+class MemberManager(UserManager.from_queryset(MemberQuerySet)):  # type: ignore[misc] # mypy refuses a computed base; the django-stubs plugin types it
     def get_by_natural_key(self, username: str) -> User:
         """Find a member by exact username, else by email compared case-insensitively.
 
@@ -41,7 +61,7 @@ class User(AbstractUser):
     age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(MAX_AGE)])
     bio = models.TextField(max_length=MAX_BIO_LENGTH, blank=True, validators=[MaxLengthValidator(MAX_BIO_LENGTH)])
 
-    objects = MemberManager()
+    objects: ClassVar[MemberManager] = MemberManager()
 
     class Meta:
         ordering = ["username"]

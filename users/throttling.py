@@ -30,14 +30,13 @@ def login_account(request: HttpRequest | None, credentials: dict[str, Any] | Non
         typed = request.POST.get("username")
     if not typed:
         return None
-    resolved: dict[str, str] = getattr(request, "_login_accounts", {}) if request is not None else {}
+    # Remembered on the request: axes asks several times per login.
+    resolved: dict[str, str] = request.__dict__.setdefault("_login_accounts", {}) if request is not None else {}
     if typed not in resolved:
         try:
             resolved[typed] = User.objects.get_by_natural_key(typed).get_username()
         except User.DoesNotExist:
             resolved[typed] = typed.lower()
-        if request is not None:
-            request._login_accounts = resolved
     return resolved[typed]
 
 

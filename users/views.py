@@ -1,45 +1,47 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.forms import Form
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.forms import Form, ModelForm
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, resolve_url
 from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
+from django.views.generic.detail import SingleObjectMixin
 
-from config.page_cache import MEMBERS, AnonymousPageCacheMixin, member_topic
-from notes.models import Note
+from page_cache.views import AnonymousPageCacheMixin
 from users.forms import LoginForm, MemberPasswordChangeForm, ProfileForm, SignUpForm
 from users.models import User
 from users.permissions import may_change_member
 from users.services import user_delete, user_email_change_notify
 from users.throttling import login_failures_forget
+from users.topics import MEMBERS, member_topic
 
 DIRECTORY_PAGE_SIZE = 25
-LATEST_PUBLIC_NOTES = 5
 MAX_QUERY_LENGTH = 100
 
 
 class SignUpView(SuccessMessageMixin, CreateView):
     form_class = SignUpForm
     template_name = "users/signup.html"
+    object: User
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if request.user.is_authenticated:
             return redirect("users:profile", pk=request.user.pk)
         return super().dispatch(request, *args, **kwargs)
 
-    def form_valid(self, form: SignUpForm) -> HttpResponse:
+    def form_valid(self, form: ModelForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         login(self.request, self.object, backend="users.sessions.MemberBackend")
         return response
@@ -96,7 +98,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "users/password_reset_confirm.html"
     success_url = reverse_lazy("users:password_reset_complete")
 
-    def form_valid(self, form: Form) -> HttpResponse:
+    def form_valid(self, form: SetPasswordForm[Any]) -> HttpResponse:
         """Set the new password, and lift a lockout on the account: the email proved who is asking."""
         response = super().form_valid(form)
         login_failures_forget(user=form.user)
@@ -148,20 +150,17 @@ class ProfileView(AnonymousPageCacheMixin, DetailView):
         return User.objects.filter(is_active=True)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        public_notes = Note.objects.owned_by(self.object.pk).public()
-        return super().get_context_data(
-            public_note_count=public_notes.count(),
-            latest_public_notes=public_notes.order_by("-updated_at", "-pk")[:LATEST_PUBLIC_NOTES],
-            may_change=may_change_member(self.request.user, self.object),
-            **kwargs,
-        )
+        """The member; their notes' figures come from notes' `member_notes` template tag."""
+        return super().get_context_data(may_change=may_change_member(self.request.user, self.object), **kwargs)
 
 
-class MemberChangeMixin(LoginRequiredMixin):
+class MemberChangeMixin(LoginRequiredMixin, SingleObjectMixin):
     """Look up the member in the URL; 403 unless the requester may change them."""
 
     model = User
-    context_object_name = "member"
+    context_object_name: str | None = "member"
+    object: User
+    request: HttpRequest
 
     def get_object(self, queryset: QuerySet[User] | None = None) -> User:
         member = super().get_object(queryset)
@@ -178,10 +177,11 @@ class ProfileUpdateView(MemberChangeMixin, SuccessMessageMixin, UpdateView):
     def get_form_kwargs(self) -> dict[str, Any]:
         return {**super().get_form_kwargs(), "request": self.request}
 
-    def form_valid(self, form: ProfileForm) -> HttpResponse:
+    def form_valid(self, form: ModelForm[User]) -> HttpResponse:
         response = super().form_valid(form)
-        if form.email_changed:
-            user_email_change_notify(user=self.object, previous_email=form.previous_email)
+        profile = cast(ProfileForm, form)  # form_class
+        if profile.email_changed:
+            user_email_change_notify(user=self.object, previous_email=profile.previous_email)
         return response
 
     def get_success_url(self) -> str:
@@ -193,11 +193,7 @@ class AccountDeleteView(MemberChangeMixin, DeleteView):
     http_method_names = ["get", "post", "head", "options"]  # the confirmation form posts; no HTTP DELETE
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(
-            note_count=Note.objects.owned_by(self.object.pk).count(),
-            own_account=self.object.pk == self.request.user.pk,
-            **kwargs,
-        )
+        return super().get_context_data(own_account=self.object.pk == self.request.user.pk, **kwargs)
 
     def form_valid(self, form: Form) -> HttpResponse:
         member = self.object
@@ -207,6 +203,6 @@ class AccountDeleteView(MemberChangeMixin, DeleteView):
         if own_account:
             logout(self.request)
             messages.success(self.request, "Your account was deleted, and your notes with it.")
-            return HttpResponseRedirect(reverse("health:home"))
+            return HttpResponseRedirect(reverse("home:home"))
         messages.success(self.request, f"{name}’s account was deleted, and their notes with it.")
         return HttpResponseRedirect(reverse("users:directory"))

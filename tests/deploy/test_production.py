@@ -2,121 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import secrets
-import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
-import pytest
 import redis
-from pymongo import MongoClient
 
-ROOT = Path(__file__).resolve().parents[2]
-MONGODB_DATABASE = "polystore_gunicorn_check"
-
-
-def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    """Production settings on throwaway stores: a migrated SQLite file, its own MongoDB database."""
-    mongodb_base = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/polystore").rsplit("/", 1)[0]
-    return {
-        **os.environ,
-        "DJANGO_DEBUG": "false",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "polystore.test",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
-        "MONGODB_URI": f"{mongodb_base}/{MONGODB_DATABASE}",
-        "REDIS_URL": "redis://127.0.0.1:6379/12",
-        **overrides,
-    }
-
-
-def manage(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: str
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-def fetch(port: int, path: str, *, https: bool = True, host: str = "polystore.test") -> Answer:
-    """GET a path as a TLS-terminating proxy would forward it (X-Forwarded-Proto)."""
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers={"Host": host})
-    if https:
-        request.add_header("X-Forwarded-Proto", "https")
-    opener = urllib.request.build_opener(NoRedirect)
-    try:
-        with opener.open(request, timeout=10) as response:
-            return Answer(response.status, dict(response.headers), response.read().decode())
-    except urllib.error.HTTPError as error:
-        return Answer(error.code, dict(error.headers), error.read().decode())
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[int]:
-    """gunicorn with gunicorn.conf.py on a loopback port, like the Dockerfile's CMD."""
-    tmp_path = tmp_path_factory.mktemp("production")
-    env = production_env(tmp_path)
-    for args in (
-        ["collectstatic", "--noinput"],
-        ["migrate", "--noinput"],
-        ["migrate", "--database", "mongodb", "--noinput"],
-    ):
-        result = manage(env, *args)
-        assert result.returncode == 0, result.stderr
-    port = free_port()
-    env |= {"GUNICORN_BIND": f"127.0.0.1:{port}", "GUNICORN_WORKERS": "2"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if fetch(port, "/healthz", https=False, host="127.0.0.1").status == 200:
-                    break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("gunicorn did not answer /healthz within 30 s")
-        yield port
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        MongoClient(env["MONGODB_URI"]).drop_database(MONGODB_DATABASE)
+from tests.production import ROOT, fetch, manage, production_env
+from tools.stores.processes import free_port
 
 
 def test_check_deploy_is_clean_with_production_settings(tmp_path):

@@ -28,8 +28,6 @@ CHROMIUM_ARGS = [
 ]
 TIMEOUT_MS = 10_000
 
-E2E = pytest.mark.django_db(transaction=True, databases=["default", "mongodb"])
-
 
 @pytest.fixture(scope="package")
 def playwright(django_db_setup) -> Iterator[Playwright]:

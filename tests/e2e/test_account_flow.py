@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from notes.models import Note
-from tests.e2e.conftest import E2E
+from tests.e2e.marks import E2E
 from tests.e2e.steps import PASSWORD, control, log_in, main
 from tests.factories import NoteFactory, UserFactory
 

@@ -7,7 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from notes.models import ChecklistItem, Note
-from tests.e2e.conftest import E2E
+from tests.e2e.marks import E2E
 from tests.e2e.steps import PASSWORD
 from tests.factories import NoteFactory, UserFactory
 

@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import E2E
+from tests.e2e.marks import E2E
 from tests.e2e.steps import control, log_in, log_out, main, section, sign_up
 from tests.factories import UserFactory
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, Response, Route, expect
 
-from tests.e2e.conftest import E2E
+from tests.e2e.marks import E2E
 from tests.e2e.steps import control, main, sign_up
 
 pytestmark = E2E

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from tests.deploy.test_production import manage, production_env
+import pytest
+
+from tests.production import manage, production_env
+
+pytestmark = pytest.mark.usefixtures("production_static")  # the pages' manifest
 
 PROBE = """
 import secrets

@@ -6,12 +6,11 @@ import json
 import sys
 
 import pytest
-from bson import ObjectId
 from django.core.management import CommandError, call_command
 
 from notes.models import ChecklistItem, Revision
-from notes.transfer import notes_import
-from tests.factories import NoteFactory
+from notes.transfer.importing import notes_import
+from tests.factories import NoteFactory, note_line
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
@@ -42,18 +41,6 @@ def rich_note(owner_id: int, title: str = "Groceries"):
         checklist=[ChecklistItem(text="milk", done=True), ChecklistItem(text="eggs")],
         revisions=[Revision(title="Groc", body="milk", saved_at=saved_at)],
     )
-
-
-def line(owner_id: int, /, **fields) -> str:
-    document = {
-        "_id": {"$oid": str(ObjectId())},
-        "owner_id": owner_id,
-        "title": "A note",
-        "created_at": {"$date": "2026-03-01T10:00:00.123Z"},
-        "updated_at": {"$date": "2026-03-02T10:00:00.456Z"},
-        **fields,
-    }
-    return json.dumps({k: v for k, v in document.items() if v is not ...})
 
 
 def test_export_then_import_into_an_empty_store_reproduces_every_document(alice, bob, mongo_db, tmp_path):
@@ -128,7 +115,7 @@ def test_export_to_an_unwritable_path_names_it(tmp_path):
     ],
 )
 def test_each_bad_line_is_reported_with_its_number_and_nothing_is_written(alice, mongo_db, fields, problem):
-    text = "\n".join([line(alice.pk), line(alice.pk, **fields), line(alice.pk)])
+    text = "\n".join([note_line(alice.pk), note_line(alice.pk, **fields), note_line(alice.pk)])
 
     err = io.StringIO()
     with pytest.raises(CommandError, match="1 bad lines of 3; nothing was written"):
@@ -196,7 +183,7 @@ def lone_surrogate(where: str, character: str, position: int) -> str:
     ],
 )
 def test_a_line_bson_cannot_read_or_store_is_one_exact_problem_and_nothing_is_written(alice, mongo_db, fields, problem):
-    text = "\n".join([line(alice.pk), line(alice.pk, **fields), line(alice.pk)])
+    text = "\n".join([note_line(alice.pk), note_line(alice.pk, **fields), note_line(alice.pk)])
     err = io.StringIO()
 
     with pytest.raises(CommandError, match=r"^1 bad lines of 3; nothing was written\.$"):
@@ -216,7 +203,7 @@ def test_a_line_bson_cannot_read_or_store_is_one_exact_problem_and_nothing_is_wr
 
 
 def test_a_note_larger_than_mongodb_stores_is_a_bad_line(alice, mongo_db):
-    big = line(alice.pk, revisions=[{"title": "Old", "body": "x" * 17_000_000, "saved_at": SAVED_AT}])
+    big = note_line(alice.pk, revisions=[{"title": "Old", "body": "x" * 17_000_000, "saved_at": SAVED_AT}])
     err = io.StringIO()
 
     with pytest.raises(CommandError, match=r"^1 bad lines of 2; nothing was written\.$"):
@@ -226,7 +213,7 @@ def test_a_note_larger_than_mongodb_stores_is_a_bad_line(alice, mongo_db):
             "--no-progress",
             "--batch-size",
             "1",
-            stdin=io.StringIO(line(alice.pk) + "\n" + big),
+            stdin=io.StringIO(note_line(alice.pk) + "\n" + big),
             stdout=io.StringIO(),
             stderr=err,
         )
@@ -238,7 +225,7 @@ def test_a_note_larger_than_mongodb_stores_is_a_bad_line(alice, mongo_db):
 
 def test_json_nested_too_deeply_is_a_bad_line_at_every_depth(alice, mongo_db):
     """Near the recursion limit the decoder copes but full_clean()'s json.dumps() of the attributes did not."""
-    good = line(alice.pk)
+    good = note_line(alice.pk)
     depths = range(1, sys.getrecursionlimit() + 1)
     lines = [good[:-1] + f', "attributes": {{"a": {"[" * depth}{"]" * depth}}}}}' for depth in depths]
     lines.append("[" * 100_000 + "]" * 100_000)
@@ -259,7 +246,7 @@ def test_json_nested_too_deeply_is_a_bad_line_at_every_depth(alice, mongo_db):
 
 def test_malformed_json_and_unknown_owner_are_reported_by_line(alice, mongo_db, tmp_path):
     path = tmp_path / "notes.jsonl"
-    path.write_text("\n".join([line(alice.pk), "{not json", line(alice.pk + 999)]) + "\n")
+    path.write_text("\n".join([note_line(alice.pk), "{not json", note_line(alice.pk + 999)]) + "\n")
     err = io.StringIO()
 
     with pytest.raises(CommandError, match="2 bad lines"):
@@ -274,7 +261,7 @@ def test_an_existing_id_fails_the_whole_import_by_default(alice, mongo_db):
     existing = rich_note(alice.pk)
     text = export()
     mongo_db["notes_note"].update_one({"_id": existing.pk}, {"$set": {"title": "Changed"}})
-    fresh = line(alice.pk)
+    fresh = note_line(alice.pk)
 
     with pytest.raises(CommandError, match="1 bad lines"):
         import_notes("-", stdin=text + fresh)
@@ -287,7 +274,7 @@ def test_skip_leaves_existing_notes_and_adds_new_ones(alice, mongo_db):
     text = export()
     mongo_db["notes_note"].update_one({"_id": existing.pk}, {"$set": {"title": "Changed"}})
 
-    output, _ = import_notes("-", "--on-conflict", "skip", stdin=text + line(alice.pk))
+    output, _ = import_notes("-", "--on-conflict", "skip", stdin=text + note_line(alice.pk))
 
     assert "Imported 1 notes; replaced 0, skipped 1" in output
     assert mongo_db["notes_note"].count_documents({}) == 2
@@ -306,14 +293,14 @@ def test_replace_overwrites_existing_notes(alice, mongo_db):
 
 
 def test_dry_run_writes_nothing(alice, mongo_db):
-    output, _ = import_notes("-", "--dry-run", stdin=line(alice.pk) + "\n" + line(alice.pk))
+    output, _ = import_notes("-", "--dry-run", stdin=note_line(alice.pk) + "\n" + note_line(alice.pk))
 
     assert "Dry run: 2 lines are valid" in output
     assert mongo_db["notes_note"].count_documents({}) == 0
 
 
 def test_a_repeated_id_is_a_bad_line(alice, mongo_db):
-    text = line(alice.pk)
+    text = note_line(alice.pk)
 
     with pytest.raises(CommandError, match="1 bad lines of 2"):
         import_notes("-", stdin=text + "\n" + text)

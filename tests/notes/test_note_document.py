@@ -72,5 +72,9 @@ def test_a_note_written_and_edited_through_the_pages_is_one_document_with_arrays
 def test_the_notes_collection_declares_its_three_indexes(mongo_db):
     keys = [dict(index["key"]) for index in mongo_db["notes_note"].list_indexes() if index["name"] != "_id_"]
 
-    expected = [{"owner_id": 1, "pinned": -1, "updated_at": -1}, {"tags": 1}, {"visibility": 1, "updated_at": -1}]
+    expected = [
+        {"owner_id": 1, "pinned": -1, "updated_at": -1, "_id": -1},
+        {"tags": 1},
+        {"visibility": 1, "updated_at": -1, "_id": -1},
+    ]
     assert sorted(keys, key=str) == sorted(expected, key=str)

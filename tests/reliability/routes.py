@@ -16,11 +16,10 @@ from django.utils.http import urlsafe_base64_encode
 import notes.urls
 import users.urls
 from notes.models import Note
-from tests.factories import NoteFactory, UserFactory
+from tests.factories import PASSWORD, NoteFactory, UserFactory
 from tests.notes.posts import editor_form
 from users.models import User
 
-PASSWORD = "correct horse battery staple"  # UserFactory's
 NEW_PASSWORD = "An0ther-long-passphrase"
 URLCONFS = [users.urls, notes.urls]
 

@@ -9,10 +9,10 @@ from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
-from tests.deploy.test_production import manage, production_env
-from tests.reliability.routes import PASSWORD
+from tests.factories import PASSWORD
+from tests.production import manage, production_env
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("production_static")]
 
 COOKIE_SETTINGS = [
     "SESSION_COOKIE_HTTPONLY",

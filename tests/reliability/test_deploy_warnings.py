@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import runpy
 
-from tests.deploy.test_production import ROOT, manage, production_env
+from tests.production import ROOT, manage, production_env
 
 
 def test_check_deploy_warns_when_reset_mail_would_go_to_the_log(tmp_path):

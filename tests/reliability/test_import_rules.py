@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from notes.models import MAX_BODY_LENGTH, MAX_REVISIONS
-from tests.notes.test_export_import import line
+from tests.factories import note_line
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
@@ -33,7 +33,7 @@ def revisions(count: int, **fields: str) -> list[dict[str, object]]:
     ],
 )
 def test_a_line_the_editor_would_refuse_is_a_bad_line_and_nothing_is_written(alice, mongo_db, fields, problem):
-    lines, err = io.StringIO(line(alice.pk) + "\n" + line(alice.pk, **fields)), io.StringIO()
+    lines, err = io.StringIO(note_line(alice.pk) + "\n" + note_line(alice.pk, **fields)), io.StringIO()
 
     with pytest.raises(CommandError, match=r"^1 bad lines of 2; nothing was written\.$"):
         call_command("import_notes", "-", "--no-progress", stdin=lines, stdout=io.StringIO(), stderr=err)
@@ -47,7 +47,7 @@ def test_ten_revisions_within_the_rules_import(alice, mongo_db):
         "import_notes",
         "-",
         "--no-progress",
-        stdin=io.StringIO(line(alice.pk, revisions=revisions(10))),
+        stdin=io.StringIO(note_line(alice.pk, revisions=revisions(10))),
         stdout=io.StringIO(),
         stderr=io.StringIO(),
     )

@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from tests.deploy.test_production import served  # noqa: F401 - the fixture: gunicorn with gunicorn.conf.py
 from tests.reliability.urls_with_uploads import UPLOAD_LIMIT
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
@@ -70,7 +69,7 @@ def test_a_view_may_opt_in_to_a_larger_bounded_body_with_files(settings, temp_di
     assert list(temp_dir.iterdir()) == []
 
 
-def test_gunicorn_answers_a_huge_body_413_without_waiting_for_it(served):  # noqa: F811
+def test_gunicorn_answers_a_huge_body_413_without_waiting_for_it(served):
     """Only the headers are sent: an app that read the body would wait for 500 MiB that never come."""
     with socket.create_connection(("127.0.0.1", served), timeout=10) as connection:
         connection.sendall(

@@ -6,8 +6,6 @@ import pytest
 
 from tests.factories import UserFactory
 
-PASSWORD = "correct horse battery staple"
-
 
 @pytest.fixture
 def carol(db):

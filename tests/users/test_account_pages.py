@@ -6,8 +6,7 @@ import pytest
 from django.urls import reverse
 
 from notes.models import Note
-from tests.factories import NoteFactory, UserFactory, logged_in
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD, NoteFactory, UserFactory, logged_in
 from users.models import User
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
@@ -126,7 +125,7 @@ def test_owner_deletes_their_account_and_notes_and_is_logged_out(alice_client, a
     response = alice_client.post(url("users:delete", alice))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("health:home")
+    assert response["Location"] == reverse("home:home")
     assert not User.objects.filter(pk=alice.pk).exists()
     assert mongo_db["notes_note"].count_documents({"owner_id": alice.pk}) == 0
     assert mongo_db["notes_note"].count_documents({"owner_id": bob.pk}) == 1

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.factories import NoteFactory, UserFactory
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD, NoteFactory, UserFactory
 from users.models import User
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])

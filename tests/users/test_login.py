@@ -6,8 +6,7 @@ import pytest
 from django.http import HttpRequest
 from django.urls import reverse
 
-from tests.factories import UserFactory
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +70,7 @@ def test_logout_is_a_post_that_ends_the_session(alice_client):
     response = alice_client.post(reverse("users:logout"))
 
     assert response.status_code == 302
-    assert response["Location"] == reverse("health:home")
+    assert response["Location"] == reverse("home:home")
     assert "_auth_user_id" not in alice_client.session
 
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from django.test import Client
 from django.urls import reverse
 
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

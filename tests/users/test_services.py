@@ -87,5 +87,5 @@ def test_member_is_deleted_and_the_failure_logged_when_the_document_store_is_dow
     with sqlite3.connect(database) as connection:
         assert connection.execute("SELECT count(*) FROM users_user WHERE username = 'leaving'").fetchone() == (0,)
     output = result.stdout + result.stderr
-    assert f"WARNING users.services Member {answer['deleted']} was deleted but their notes were not" in output
+    assert f"WARNING notes.receivers Member {answer['deleted']} was deleted but their notes were not" in output
     assert "check_integrity --fix" in output

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD
 from users.models import User
 
 pytestmark = pytest.mark.django_db

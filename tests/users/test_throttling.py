@@ -10,7 +10,7 @@ from axes.helpers import make_cache_key_list
 from django.core.cache import cache
 from django.urls import reverse
 
-from tests.users.conftest import PASSWORD
+from tests.factories import PASSWORD
 from users.throttling import client_ip_address
 
 pytestmark = pytest.mark.django_db

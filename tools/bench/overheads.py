@@ -22,8 +22,8 @@ from faker import Faker
 
 import demo.services
 from demo.services import DEMO_PASSWORD, _member, demo_seed
+from notes.collection import notes_collection
 from notes.models import Note
-from notes.transfer import notes_collection
 from tools.bench.environment import say
 from tools.bench.figures import median, time_once, timed_repeats
 from users.models import User

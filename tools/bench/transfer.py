@@ -19,7 +19,8 @@ from typing import Any
 from bson import json_util
 from pymongo.collection import Collection
 
-from notes.transfer import READ_OPTIONS, batches, notes_collection
+from notes.collection import batches, notes_collection
+from notes.transfer.importing import READ_OPTIONS
 from tools.bench.environment import ROOT, VAR, manage, say, with_database
 from tools.bench.figures import time_once
 from tools.bench.memory import MIB, MeasuredRun, run_measured

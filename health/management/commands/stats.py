@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand, CommandParser
 from health.statistics import store_statistics
 
 
-def human_bytes(size: int | None) -> str:
+def human_bytes(size: float | None) -> str:
     if size is None:
         return "n/a"
     for unit in ("B", "KiB", "MiB", "GiB"):

@@ -2,12 +2,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import Any, TextIO
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 from tqdm import tqdm
 
-from notes.transfer import notes_export, notes_export_count
+from notes.transfer.export import notes_export, notes_export_count
 
 
 def owner(text: str) -> int:
@@ -34,6 +34,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = options["output"]
+        output: OutputWrapper | TextIO
         if path == "-":
             output = self.stdout
             output.ending = ""

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from config.command_arguments import whole_number
-from notes.transfer import CONFLICT_MODES, notes_import
+from notes.transfer.importing import CONFLICT_MODES, notes_import
 
 MAX_ERRORS_SHOWN = 100
 

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_redis import get_redis_connection
 
-from health.dashboard import STORE_COUNTS_KEY
+from home.dashboard import STORE_COUNTS_KEY
 from notes.counters import note_view_record
 from notes.models import Note
 from tests.factories import NoteFactory

@@ -5,15 +5,16 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.core.cache import cache
 from django.db import DatabaseError
 from pymongo.errors import PyMongoError
 
-from config.page_cache import MEMBERS, NOTES, versioned_key
 from notes.counters import most_viewed_this_week, recently_viewed
 from notes.models import Note
 from notes.permissions import Visitor, notes_readable_by
+from notes.topics import NOTES
+from page_cache.versions import versioned_get, versioned_set
 from users.models import User
+from users.topics import MEMBERS
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +24,7 @@ STORE_COUNTS_TTL = 60
 
 def store_counts() -> dict[str, int] | None:
     """Return members, notes and public notes, cached until a write or a minute; None when a store fails."""
-    key = versioned_key(STORE_COUNTS_KEY, [NOTES, MEMBERS])
-    counts = cache.get(key)
+    key, counts = versioned_get(f"{STORE_COUNTS_KEY}:", [NOTES, MEMBERS])
     if counts is None:
         try:
             counts = {
@@ -34,7 +34,8 @@ def store_counts() -> dict[str, int] | None:
             }
         except (DatabaseError, PyMongoError):
             return None
-        cache.set(key, counts, STORE_COUNTS_TTL)
+        if key is not None:
+            versioned_set(key, counts, STORE_COUNTS_TTL)
     return counts
 
 

@@ -1,0 +1,60 @@
+"""The view mixin that serves anonymous visitors a page from Redis while its topics are unchanged."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
+from django.views import View
+
+from page_cache.versions import versioned_get, versioned_set
+
+
+def _is_canonical(request: HttpRequest) -> bool:
+    """No query, or only `?page=<n>` as the pager writes it (ASCII digits, no leading zero)."""
+    if not request.GET:
+        return True
+    pages = request.GET.getlist("page")
+    if list(request.GET) != ["page"] or len(pages) != 1:
+        return False
+    return pages[0].isascii() and pages[0].isdigit() and not pages[0].startswith("0")
+
+
+def is_cacheable(request: HttpRequest) -> bool:
+    """Cache GETs of canonical URLs by anonymous visitors with no message waiting to be shown."""
+    return (
+        settings.PAGE_CACHE_SECONDS > 0
+        and request.method in ("GET", "HEAD")
+        and not request.user.is_authenticated
+        and _is_canonical(request)
+        and not len(get_messages(request))
+    )
+
+
+class AnonymousPageCacheMixin(View):
+    """Serve anonymous visitors the page from Redis while the topics it shows are unchanged."""
+
+    request: HttpRequest
+
+    def page_topics(self) -> list[str]:
+        raise NotImplementedError
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not is_cacheable(request):
+            return super().dispatch(request, *args, **kwargs)
+        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+        key, content = versioned_get(f"page:{path}:", self.page_topics())
+        if content is not None:
+            return HttpResponse(content)
+        response = super().dispatch(request, *args, **kwargs)
+        if key is not None and response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
+
+            def keep(page: SimpleTemplateResponse) -> None:  # a callback's return value would replace the page
+                versioned_set(key, page.content, settings.PAGE_CACHE_SECONDS)
+
+            response.add_post_render_callback(keep)
+        return response
