@@ -10,22 +10,29 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
 
 ROOT = Path(__file__).resolve().parent.parent
-MONGODB_DATABASE = "polystore_gunicorn_check"
+
+
+# Beside the test run's own databases, so that two test runs on one machine never share them.
+MONGODB_DATABASE = f"{settings.DATABASES['mongodb']['NAME']}_production"
 
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     """Production settings on throwaway stores: a migrated SQLite file, its own MongoDB database."""
-    mongodb_base = os.environ.get("MONGODB_URI", "mongodb://127.0.0.1:27017/polystore").rsplit("/", 1)[0]
+    mongodb = urlsplit(settings.DATABASES["mongodb"]["HOST"])
     return {
         **os.environ,
         "DJANGO_DEBUG": "false",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "polystore.test",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'production.sqlite3'}",
-        "MONGODB_URI": f"{mongodb_base}/{MONGODB_DATABASE}",
-        "REDIS_URL": "redis://127.0.0.1:6379/12",
+        "MONGODB_URI": urlunsplit(mongodb._replace(path=f"/{MONGODB_DATABASE}")),
+        # The test run's own cache database (make test: 14), which every test starts by emptying.
+        "REDIS_URL": settings.CACHE_URL,
         **overrides,
     }
 
