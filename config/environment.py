@@ -12,6 +12,9 @@ from pymongo.errors import InvalidURI
 from pymongo.uri_parser import parse_uri
 from redis.connection import parse_url as parse_redis_url
 
+# Where the local stores listen (tools/stores starts them there): the defaults in development only.
+LOCAL_MONGODB_URI = "mongodb://127.0.0.1:27017/polystore"
+LOCAL_REDIS_URL = "redis://127.0.0.1:6379/0"
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off", ""}
 RELATIONAL_ENGINES = {
@@ -112,7 +115,7 @@ def relational_database(*, debug: bool, base_dir: Path) -> dict[str, Any]:
 
 def document_database(*, debug: bool) -> dict[str, Any]:
     """Parse MONGODB_URI into the `mongodb` DATABASES entry, with short server timeouts."""
-    uri = _raw("MONGODB_URI", default="mongodb://127.0.0.1:27017/polystore", debug=debug)
+    uri = _raw("MONGODB_URI", default=LOCAL_MONGODB_URI, debug=debug)
     try:
         parsed = parse_uri(uri)
     except (InvalidURI, ValueError) as error:
@@ -130,7 +133,7 @@ def redis_urls(*, debug: bool) -> tuple[str, str]:
 
     Sessions get a database of their own because a cache clear() is FLUSHDB (django-redis #168).
     """
-    url = _raw("REDIS_URL", default="redis://127.0.0.1:6379/0", debug=debug)
+    url = _raw("REDIS_URL", default=LOCAL_REDIS_URL, debug=debug)
     try:
         database = int(parse_redis_url(url).get("db", 0))
     except ValueError as error:

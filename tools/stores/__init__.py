@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import os
 
-# Where the local stores listen unless the environment says otherwise.
+from config.environment import LOCAL_MONGODB_URI, LOCAL_REDIS_URL
+
+# Where the local stores listen unless the environment says otherwise: the app's development
+# defaults (config/environment.py owns them), and the stores only the tools use.
 LOCAL_URLS = {
-    "REDIS_URL": "redis://127.0.0.1:6379/0",
-    "MONGODB_URI": "mongodb://127.0.0.1:27017/polystore",
+    "REDIS_URL": LOCAL_REDIS_URL,
+    "MONGODB_URI": LOCAL_MONGODB_URI,
     "POSTGRES_URL": "postgres://polystore:polystore@127.0.0.1:5432/polystore",
     # The other document server, on which `make test` runs the compatibility tests too.
     "OTHER_MONGODB_URI": "mongodb://127.0.0.1:27018/polystore",
