@@ -18,6 +18,7 @@ from django.db.models import Exists
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from config.routers import RELATIONAL_DB
 from users.models import User
 
 _request_session: ContextVar[SessionBase | None] = ContextVar("request_session", default=None)
@@ -41,7 +42,8 @@ class MemberBackend(ModelBackend):
     """ModelBackend (username or email, see User.objects) whose get_user() also needs a live session row."""
 
     def get_user(self, user_id: object) -> User | None:
-        members = User._default_manager.filter(pk=user_id)
+        # On the primary (never a replica behind it): an ended session must not open a page again.
+        members = User._default_manager.db_manager(RELATIONAL_DB).filter(pk=user_id)
         session = _request_session.get()
         if session is not None and session.session_key:
             live = Session.objects.filter(session_key=session.session_key, expire_date__gt=timezone.now())
