@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import uuid
 
 from django.contrib.sessions.models import Session
+from django.core.management import call_command
 from django.db import router, transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
@@ -142,3 +144,21 @@ def test_a_replica_further_behind_than_the_bound_is_skipped(replica, settings):
 def test_migrations_run_on_the_primary_only(replica):
     assert router.allow_migrate(ALIAS, "users", model_name="user") is False
     assert router.allow_migrate("default", "users", model_name="user") is True
+
+
+def test_readyz_and_check_backends_report_each_replica_and_its_lag(replica, client, settings):
+    replica.replica.pause_replay()
+    add_member(replica, f"r-{uuid.uuid4().hex[:8]}")
+
+    body = client.get("/readyz").json()
+
+    assert body["replicas"][ALIAS]["answers"] is True
+    assert body["replicas"][ALIAS]["lag_seconds"] >= 0
+    assert "replica1" not in body["failing"]
+
+    replica.replica.stop()
+    output = io.StringIO()
+    call_command("check_backends", stdout=output)
+    assert f"{ALIAS}" in output.getvalue()
+    assert "skipped" in output.getvalue()
+    assert client.get("/readyz").json()["replicas"][ALIAS]["answers"] is False
