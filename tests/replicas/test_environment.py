@@ -85,3 +85,16 @@ def test_sentinel_locations_keep_the_databases_and_password():
         "redis://:pw@redis-a:6379/4", "redis://:pw@redis-a:6379/5", "polystore"
     )
     assert (cache, sessions) == ("redis://:pw@polystore/4", "redis://:pw@polystore/5")
+
+
+def test_mongodb_writes_wait_for_a_majority_and_reads_stay_on_the_primary(monkeypatch):
+    from config.environment import document_database
+
+    monkeypatch.setenv("MONGODB_URI", "mongodb://a:27017,b:27017,c:27017/polystore?replicaSet=rs0")
+    options = document_database(debug=True)["OPTIONS"]
+    assert options | {"w": "majority", "retryWrites": True, "readPreference": "primary"} == options
+
+    monkeypatch.setenv("MONGODB_URI", "mongodb://a:27017/polystore?readPreference=secondaryPreferred&w=1")
+    options = document_database(debug=True)["OPTIONS"]
+    assert "readPreference" not in options  # the URI's own choice wins
+    assert "w" not in options
