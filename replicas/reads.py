@@ -3,7 +3,8 @@
 Read-your-writes: a request that writes to the relational store gives its browser a signed
 cookie that keeps its reads on the primary for PRIMARY_AFTER_WRITE seconds (the lag bound plus
 two health checks: by then every replica still in use holds the write). POSTs, transactions,
-the admin's forms and anything outside a request (commands, shells) read from the primary.
+the admin's forms, pages the page cache keeps, and anything outside a request (commands,
+shells) read from the primary.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
+from config.page_cache import is_cacheable
 from replicas.health import CHECK_SECONDS
 
 PIN_COOKIE = "primary_reads"
@@ -85,8 +87,16 @@ class ReplicaReadsMiddleware:
         return response
 
     def process_view(self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> None:
-        """The admin's change forms read what they are about to save: from the primary."""
-        match = request.resolver_match
+        """Read from the primary for the admin's change forms, and for pages the page cache may keep.
+
+        A form reads what it is about to save. A page kept for anonymous visitors outlives a
+        replica's lag (PAGE_CACHE_SECONDS): rendered from a replica just behind a write, it would
+        be kept, stale, under the write's new version. Those pages are rendered once per version.
+        """
         scope = current_scope()
-        if scope and match and match.namespace == "admin" and (match.url_name or "").endswith(ADMIN_FORM_VIEWS):
+        if scope is None or not scope.replicas_allowed:
+            return
+        match = request.resolver_match
+        admin_form = bool(match and match.namespace == "admin" and (match.url_name or "").endswith(ADMIN_FORM_VIEWS))
+        if admin_form or is_cacheable(request):
             scope.replicas_allowed = False

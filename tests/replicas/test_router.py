@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.db import router, transaction
@@ -106,6 +107,7 @@ def test_the_admins_change_forms_read_from_the_primary(replica):
     for path in ("/admin/users/user/7/change/", "/admin/users/user/add/", "/admin/users/user/"):
         request = RequestFactory().get(path)
         request.resolver_match = resolve(path)
+        request.user = User(username="staff", is_staff=True)
         with read_scope(replicas_allowed=True):
             middleware.process_view(request, request.resolver_match.func, (), {})
             seen.append(router.db_for_read(User))
@@ -162,3 +164,21 @@ def test_readyz_and_check_backends_report_each_replica_and_its_lag(replica, clie
     assert f"{ALIAS}" in output.getvalue()
     assert "skipped" in output.getvalue()
     assert client.get("/readyz").json()["replicas"][ALIAS]["answers"] is False
+
+
+def test_pages_the_page_cache_keeps_are_rendered_from_the_primary(replica):
+    middleware = ReplicaReadsMiddleware(lambda request: HttpResponse())
+    seen = []
+    for user, path in (
+        (AnonymousUser(), "/users/"),
+        (AnonymousUser(), "/users/?q=ann"),
+        (User(username="m"), "/users/"),
+    ):
+        request = RequestFactory().get(path)
+        request.resolver_match = resolve(request.path)
+        request.user = user
+        with read_scope(replicas_allowed=True):
+            middleware.process_view(request, request.resolver_match.func, (), {})
+            seen.append(router.db_for_read(User))
+    # Kept for anonymous visitors (it would outlive the lag); a search is not kept; a member's page never is.
+    assert seen == ["default", ALIAS, ALIAS]
