@@ -112,7 +112,7 @@ PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", default=300)
 
 # Sessions are read from Redis and kept durably in the relational store, so a Redis
 # restart logs nobody out (the `cache` engine loops on create() when errors are ignored).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "users.sessions"  # cached_db, without a new session's first copy in Redis (users/sessions.py)
 SESSION_CACHE_ALIAS = "sessions"
 
 # ----------------------------------------------------------------------------- auth

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.sessions.backends import cached_db, db
 from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
 from django.db.models import Exists
@@ -50,3 +51,19 @@ class MemberBackend(ModelBackend):
             members = members.filter(Exists(live))
         user = members.first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+
+class SessionStore(cached_db.SessionStore):
+    """cached_db, except that a new session's first copy goes to the relational store only.
+
+    A login saves the new session twice: created (cycle_key, before the member is set) and at
+    the response, with the member. Should Redis lose the second write (a Sentinel failover takes
+    the last writes the replica had not received), its copy would be the first: a session with
+    no member, and a logout. Without the first copy, Redis has the full session or none.
+    """
+
+    def save(self, must_create: bool = False) -> None:
+        if must_create:
+            db.SessionStore.save(self, must_create=True)
+        else:
+            super().save(must_create=False)
