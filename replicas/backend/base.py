@@ -42,5 +42,6 @@ class DatabaseWrapper(base.DatabaseWrapper):
         """Open the connection; one that landed on the primary is closed after this request, to find the replica again."""
         connection = super().get_new_connection(conn_params)
         if connection.info.port != int(str(self.settings_dict["PORT"]).split(",")[0]):
+            logger.info("replica %s does not answer; this connection went to the primary", self.alias)
             self.close_at = time.monotonic()
         return connection
