@@ -15,10 +15,11 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
 from config.page_cache import is_cacheable
-from replicas.health import CHECK_SECONDS
+from replicas.health import CHECK_SECONDS, replica_aliases
 
 PIN_COOKIE = "primary_reads"
 PIN_SALT = "replicas.reads.pin"
@@ -94,9 +95,13 @@ class ReplicaReadsMiddleware:
         be kept, stale, under the write's new version. Those pages are rendered once per version.
         """
         scope = current_scope()
-        if scope is None or not scope.replicas_allowed:
+        if scope is None or not scope.replicas_allowed or not replica_aliases():
             return
         match = request.resolver_match
         admin_form = bool(match and match.namespace == "admin" and (match.url_name or "").endswith(ADMIN_FORM_VIEWS))
-        if admin_form or is_cacheable(request):
+        try:
+            cacheable = is_cacheable(request)  # asks who is logged in
+        except DatabaseError:
+            cacheable = True  # on the primary; the view meets the outage itself and answers the styled 503
+        if admin_form or cacheable:
             scope.replicas_allowed = False
