@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import uuid
 
+import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.sessions.models import Session
 from django.core.management import call_command
@@ -182,3 +183,21 @@ def test_pages_the_page_cache_keeps_are_rendered_from_the_primary(replica):
             seen.append(router.db_for_read(User))
     # Kept for anonymous visitors (it would outlive the lag); a search is not kept; a member's page never is.
     assert seen == ["default", ALIAS, ALIAS]
+
+
+@pytest.mark.django_db(transaction=True)  # the test database's tables, and no transaction around the test
+def test_member_names_kept_in_redis_are_read_from_the_primary(replica):
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
+    from users.names import member_names
+
+    with (
+        read_scope(replicas_allowed=True),
+        CaptureQueriesContext(connections["default"]) as on_primary,
+        CaptureQueriesContext(connections[ALIAS]) as on_replica,
+    ):
+        member_names([2_000_000_001])
+
+    assert len(on_primary) == 1
+    assert len(on_replica) == 0
