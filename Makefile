@@ -64,7 +64,7 @@ test: $(VENV)/.test lint static lint-deploy browser  ## Run the whole suite on S
 bench: $(VENV)/.test  ## Measure throughput and overheads; rewrites docs/benchmarks.md (~10 min).
 	$(PY) -m tools.bench
 
-drills: $(VENV)/.test  ## Load, store outages under load, integrity across stores, on their own stores (docs/drills.md).
+drills: $(VENV)/.test  ## Load, store outages under load, scale-out on real replicas, integrity across stores, on their own stores (docs/drills.md).
 	$(PY) -m tools.drills
 
 browser:  ## Install Debian's Chromium for the browser tests, if missing.

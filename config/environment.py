@@ -124,7 +124,11 @@ def document_database(*, debug: bool) -> dict[str, Any]:
         raise ConfigurationError("MONGODB_URI", "names no database (add it as the path: mongodb://host:port/polystore)")
     # Fail within seconds when the server is away, unless the URI asks for other timeouts.
     timeouts = {"serverSelectionTimeoutMS": 2000, "connectTimeoutMS": 1000, "socketTimeoutMS": 10000}
-    options = {name: value for name, value in timeouts.items() if name not in parsed["options"]}
+    # On a replica set (README, "Scale-out"): a write is acknowledged once a majority holds it, so a
+    # failover cannot take it back; one retry rides over an election; reads stay on the primary,
+    # where an owner sees their own writes (counters and integrity checks compare against them).
+    replication = {"w": "majority", "retryWrites": True, "retryReads": True, "readPreference": "primary"}
+    options = {name: value for name, value in (timeouts | replication).items() if name not in parsed["options"]}
     return {"ENGINE": "mongodb_engine", "HOST": uri, "NAME": parsed["database"], "OPTIONS": options}
 
 

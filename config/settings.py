@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from config import environment as env
+from replicas import environment as replicas_environment
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -41,6 +42,7 @@ MIDDLEWARE = [
     "health.middleware.StoreUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "users.sessions.RequestSessionMiddleware",
+    "replicas.reads.ReplicaReadsMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -74,6 +76,10 @@ DATABASES = {
     "mongodb": env.document_database(debug=DEBUG),
 }
 DATABASE_ROUTERS = ["django_mongodb_backend.routers.MongoRouter", "config.routers.StoreRouter"]
+# Scale-out (replicas/): relational reads on streaming replicas, read-your-writes for whoever just wrote.
+DATABASES |= replicas_environment.relational_replicas(DATABASES["default"])
+DATABASE_REPLICA_MAX_LAG = replicas_environment.replica_max_lag()
+DATABASE_ROUTERS.insert(1, "replicas.router.ReplicaRouter")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL, SESSION_CACHE_URL = env.redis_urls(debug=DEBUG)
@@ -90,13 +96,24 @@ CACHES = {
     "default": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": CACHE_URL, "OPTIONS": _REDIS_OPTIONS},
     "sessions": {"BACKEND": "django_redis.cache.RedisCache", "LOCATION": SESSION_CACHE_URL, "OPTIONS": _REDIS_OPTIONS},
 }
+# Scale-out: with REDIS_SENTINELS, both aliases find the master through Sentinel and follow a failover;
+# reads stay on the master too (one server in LOCATION), so counters and page versions read their writes.
+if REDIS_SENTINELS := replicas_environment.redis_sentinels():
+    _master = replicas_environment.sentinel_master_name()
+    for _alias, _location in zip(
+        CACHES, replicas_environment.sentinel_cache_locations(CACHE_URL, SESSION_CACHE_URL, _master), strict=True
+    ):
+        CACHES[_alias] |= {
+            "LOCATION": [_location],
+            "OPTIONS": _REDIS_OPTIONS | replicas_environment.sentinel_options(REDIS_SENTINELS),
+        }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Pages kept for anonymous visitors (page_cache/); writes drop them at once, 0 turns it off.
 PAGE_CACHE_SECONDS = env.integer("PAGE_CACHE_SECONDS", default=300)
 
 # Sessions are read from Redis and kept durably in the relational store, so a Redis
 # restart logs nobody out (the `cache` engine loops on create() when errors are ignored).
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+SESSION_ENGINE = "users.sessions"  # cached_db, without a new session's first copy in Redis (users/sessions.py)
 SESSION_CACHE_ALIAS = "sessions"
 
 # ----------------------------------------------------------------------------- auth

@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from health.probes import all_statuses
+from replicas.health import replica_statuses
 from users.throttling import client_ip_address
 
 logger = logging.getLogger(__name__)
@@ -26,6 +27,10 @@ def readyz(request: HttpRequest) -> JsonResponse:
     else:
         stores = {status.store: "ok" if status.ok else "unavailable" for status in statuses}
     body = {"status": "unavailable" if failing else "ok", "failing": failing, "stores": stores}
+    # Replicas only take reads off the primary: one down or behind is skipped, never a reason for a 503.
+    if replicas := replica_statuses(fresh=True):
+        details = may_see_store_details(request)
+        body["replicas"] = {r.alias: r.as_dict() if details else "ok" if r.ok else "skipped" for r in replicas}
     return JsonResponse(body, status=503 if failing else 200)
 
 

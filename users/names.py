@@ -16,6 +16,7 @@ from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from config.routers import RELATIONAL_DB
 from users.models import User
 
 
@@ -32,11 +33,13 @@ def member_names(member_ids: Iterable[int]) -> dict[int, str]:
     names = {member_id: cached[_key(member_id)] for member_id in wanted if _key(member_id) in cached}
     missing = wanted - names.keys()
     if missing:
+        # From the primary: a name read from a replica behind a rename would be kept, stale, for
+        # PAGE_CACHE_SECONDS after the rename dropped the old one.
         found = {
             pk: display_name or username
-            for pk, display_name, username in User.objects.filter(pk__in=missing, is_active=True).values_list(
-                "pk", "display_name", "username"
-            )
+            for pk, display_name, username in User.objects.using(RELATIONAL_DB)
+            .filter(pk__in=missing, is_active=True)
+            .values_list("pk", "display_name", "username")
         }
         timeout = settings.PAGE_CACHE_SECONDS
         cache.set_many({_key(member_id): name for member_id, name in found.items()}, timeout=timeout)

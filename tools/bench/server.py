@@ -55,9 +55,11 @@ class Server:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], *, workers: int, log: Path, extra_args: list[str]) -> Iterator[Server]:
-    """Serve the app with gunicorn.conf.py on a free loopback port; stop it on the way out."""
-    port = free_port()
+def gunicorn(
+    env: dict[str, str], *, workers: int, log: Path, extra_args: list[str], port: int | None = None
+) -> Iterator[Server]:
+    """Serve the app with gunicorn.conf.py on a free loopback port (or `port`, shared with --reuse-port); stop it on the way out."""
+    port = port or free_port()
     log.parent.mkdir(parents=True, exist_ok=True)
     server_env = {**env, "GUNICORN_BIND": f"{HOST}:{port}", "GUNICORN_WORKERS": str(workers)}
     command = [sys.executable, "-m", "gunicorn", "--config", "gunicorn.conf.py", *extra_args]

@@ -1,4 +1,4 @@
-"""Run the drills: `python -m tools.drills [--only load|faults|integrity] [--postgres]` (`make drills`).
+"""Run the drills: `python -m tools.drills [--only load|faults|scaleout|integrity] [--postgres]` (`make drills`).
 
 Starts the drills' own Redis, MongoDB-wire server and PostgreSQL cluster on free loopback ports
 (data under var/drills/), runs each drill against a site of its own, prints what it tried and
@@ -17,10 +17,11 @@ from tools.drills.faults import run_faults
 from tools.drills.integrity import MONGO_OPTIONS, run_integrity
 from tools.drills.load import run_load
 from tools.drills.report import DrillResult, say, write_results
+from tools.drills.scaleout import run_scaleout
 from tools.drills.site import collect_static, site_environment
 from tools.drills.stores import VAR, DrillStores
 
-DRILLS = ("load", "faults", "integrity")
+DRILLS = ("load", "faults", "scaleout", "integrity")
 
 
 def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -30,6 +31,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds of load in drill 1 (default 60)")
     parser.add_argument("--outage", type=float, default=10.0, help="seconds each store is down in drill 2 (default 10)")
     parser.add_argument("--operations", type=int, default=1000, help="operations in drill 3 (default 1,000)")
+    parser.add_argument(
+        "--pairs", type=int, default=1000, help="write-then-read pairs in the scale-out drill (default 1,000)"
+    )
     parser.add_argument(
         "--postgres", action="store_true", help="drills 1 and 3 on PostgreSQL too (drill 2 always runs on it)"
     )
@@ -54,6 +58,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         first = True
         for drill in drills:
+            if drill == "scaleout":  # on replicated stores of its own (tools/drills/scaleout.py)
+                result = run_scaleout(stores, clients=args.clients, outage=args.outage, pairs=args.pairs)
+                results.append(result)
+                print("\n".join(result.lines()), flush=True)
+                continue
             if drill == "load":
                 site = site_environment(stores, "load", redis_database=0, postgres=args.postgres and postgres_needed)
             elif drill == "faults":

@@ -137,3 +137,15 @@ class Daemon:
                 wait_until(lambda: self.pid() is None, f"pid {pid} to stop", timeout=timeout)
         self.process = None
         self.pidfile.unlink(missing_ok=True)
+
+    def kill(self) -> None:
+        """SIGKILL the server, as a crash would: no shutdown, no goodbye to its clients."""
+        pid = self.pid()
+        if pid is not None:
+            os.kill(pid, signal.SIGKILL)
+            if self.process is not None:
+                self.process.wait()
+            else:
+                wait_until(lambda: self.pid() is None, f"pid {pid} to die")
+        self.process = None
+        self.pidfile.unlink(missing_ok=True)

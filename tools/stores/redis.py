@@ -12,12 +12,12 @@ from tools.stores.processes import HOST, Daemon, apt_install
 
 
 class RedisServer:
-    """redis-server with the append-only file on (as in production) unless `durable` is off."""
+    """redis-server with the append-only file on (as in production) unless `durable` is off; a replica of a port if asked."""
 
     name = "Redis"
 
-    def __init__(self, directory: Path, port: int, *, durable: bool = True) -> None:
-        self.directory, self.port, self.durable = directory, port, durable
+    def __init__(self, directory: Path, port: int, *, durable: bool = True, replica_of: int | None = None) -> None:
+        self.directory, self.port, self.durable, self.replica_of = directory, port, durable, replica_of
         self.daemon = Daemon(directory / "redis.pid")
 
     def url(self, database: int = 0) -> str:
@@ -45,6 +45,7 @@ class RedisServer:
             "--dir",
             str(self.directory),
             *persistence,
+            *(["--replicaof", HOST, str(self.replica_of)] if self.replica_of else []),
             "--daemonize",
             "no",
         ]
@@ -55,3 +56,6 @@ class RedisServer:
 
     def stop(self) -> None:
         self.daemon.stop()
+
+    def kill(self) -> None:
+        self.daemon.kill()
