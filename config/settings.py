@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from config import environment as env
-from replicas import environment as replicas_environment
+from config import scale_out
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -77,8 +77,8 @@ DATABASES = {
 }
 DATABASE_ROUTERS = ["django_mongodb_backend.routers.MongoRouter", "config.routers.StoreRouter"]
 # Scale-out (replicas/): relational reads on streaming replicas, read-your-writes for whoever just wrote.
-DATABASES |= replicas_environment.relational_replicas(DATABASES["default"])
-DATABASE_REPLICA_MAX_LAG = replicas_environment.replica_max_lag()
+DATABASES |= scale_out.relational_replicas(DATABASES["default"])
+DATABASE_REPLICA_MAX_LAG = scale_out.replica_max_lag()
 DATABASE_ROUTERS.insert(1, "replicas.router.ReplicaRouter")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -98,14 +98,14 @@ CACHES = {
 }
 # Scale-out: with REDIS_SENTINELS, both aliases find the master through Sentinel and follow a failover;
 # reads stay on the master too (one server in LOCATION), so counters and page versions read their writes.
-if REDIS_SENTINELS := replicas_environment.redis_sentinels():
-    _master = replicas_environment.sentinel_master_name()
+if REDIS_SENTINELS := scale_out.redis_sentinels():
+    _master = scale_out.sentinel_master_name()
     for _alias, _location in zip(
-        CACHES, replicas_environment.sentinel_cache_locations(CACHE_URL, SESSION_CACHE_URL, _master), strict=True
+        CACHES, scale_out.sentinel_cache_locations(CACHE_URL, SESSION_CACHE_URL, _master), strict=True
     ):
         CACHES[_alias] |= {
             "LOCATION": [_location],
-            "OPTIONS": _REDIS_OPTIONS | replicas_environment.sentinel_options(REDIS_SENTINELS),
+            "OPTIONS": _REDIS_OPTIONS | scale_out.sentinel_options(REDIS_SENTINELS),
         }
 DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 # Pages kept for anonymous visitors (page_cache/); writes drop them at once, 0 turns it off.

@@ -57,30 +57,31 @@ class ReplicaProbe:
 
     def status(self, *, fresh: bool = False) -> ReplicaStatus:
         with self._lock:
-            if fresh or time.monotonic() - self._checked_at >= CHECK_SECONDS:
+            if self._status is None or fresh or time.monotonic() - self._checked_at >= CHECK_SECONDS:
                 self._status = self._ask()
                 self._checked_at = time.monotonic()
             return self._status
 
-    def _conninfo(self, server: int) -> dict[str, object]:
-        """Connection parameters of the replica (0) or the primary (1) behind the alias."""
+    def _connect(self, server: int) -> psycopg.Connection:
+        """Connect to the replica (0) or the primary (1) behind the alias."""
         config = connections.settings[self.alias]
-        return {
-            "host": config["HOST"].split(",")[server],
-            "port": str(config["PORT"]).split(",")[server],
-            "dbname": config["NAME"],
-            "user": config["USER"],
-            "password": config["PASSWORD"],
-            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
-            "autocommit": True,
-        }
+        return psycopg.connect(
+            host=config["HOST"].split(",")[server],
+            port=str(config["PORT"]).split(",")[server],
+            dbname=config["NAME"],
+            user=config["USER"],
+            password=config["PASSWORD"],
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            autocommit=True,
+        )
 
     def _primary_position(self) -> str | None:
         """The primary's current WAL position, or None when it does not answer."""
         try:
             if self._primary is None or self._primary.closed:
-                self._primary = psycopg.connect(**self._conninfo(1))
-            return str(self._primary.execute("SELECT pg_current_wal_lsn()").fetchone()[0])
+                self._primary = self._connect(1)
+            row = self._primary.execute("SELECT pg_current_wal_lsn()").fetchone()
+            return str(row[0]) if row else None
         except psycopg.Error:
             if self._primary is not None:
                 self._primary.close()
@@ -92,8 +93,11 @@ class ReplicaProbe:
         position = self._primary_position()
         try:
             if self._connection is None or self._connection.closed:
-                self._connection = psycopg.connect(**self._conninfo(0))
-            in_recovery, lag, version = self._connection.execute(LAG_QUERY, [position]).fetchone()
+                self._connection = self._connect(0)
+            row = self._connection.execute(LAG_QUERY, [position]).fetchone()
+            if row is None:
+                raise psycopg.DataError("the lag query answered no row")
+            in_recovery, lag, version = row
         except psycopg.Error as error:
             if self._connection is not None:
                 self._connection.close()

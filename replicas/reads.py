@@ -13,12 +13,13 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
-from config.page_cache import is_cacheable
+from page_cache.views import is_cacheable
 from replicas.health import CHECK_SECONDS, replica_aliases
 
 PIN_COOKIE = "primary_reads"
@@ -59,10 +60,9 @@ def read_scope(*, replicas_allowed: bool) -> Iterator[ReadScope]:
 
 
 def wrote_recently(request: HttpRequest) -> bool:
-    return (
-        request.get_signed_cookie(PIN_COOKIE, default=None, salt=PIN_SALT, max_age=primary_after_write_seconds())
-        is not None
-    )
+    """Whether the browser carries a valid pin from a write made within the lag bound."""
+    window = timedelta(seconds=primary_after_write_seconds())
+    return request.get_signed_cookie(PIN_COOKIE, default=None, salt=PIN_SALT, max_age=window) is not None
 
 
 class ReplicaReadsMiddleware:

@@ -1,6 +1,6 @@
 """Django's PostgreSQL backend for a replica alias: a query whose replica vanished mid-request is retried on the primary.
 
-The alias lists the replica, then the primary (replicas/environment.py), so a new connection
+The alias lists the replica, then the primary (config/scale_out.py), so a new connection
 lands on the primary while the replica is down. A connection that breaks under a read outside a
 transaction is reopened that way and the read sent again: reads are safe to repeat.
 """

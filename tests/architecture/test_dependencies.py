@@ -7,7 +7,18 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ["config", "demo", "health", "home", "mongodb_engine", "notes", "page_cache", "request_limits", "users"]
+APPS = [
+    "config",
+    "demo",
+    "health",
+    "home",
+    "mongodb_engine",
+    "notes",
+    "page_cache",
+    "replicas",
+    "request_limits",
+    "users",
+]
 DOC = ROOT / "docs" / "architecture.md"
 BEGIN, END = "<!-- dependencies: begin -->", "<!-- dependencies: end -->"
 

@@ -13,8 +13,8 @@ import psycopg
 import pytest
 from django.db import connections
 
+from config.scale_out import relational_replicas, replica_alias
 from replicas import health
-from replicas.environment import relational_replicas, replica_alias
 from tests.conftest import ROOT
 from tools.stores.postgres import PostgresCluster
 from tools.stores.replication import ReplicatedPostgres

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from config import scale_out as environment
 from config.environment import ConfigurationError
-from replicas import environment
 
 PRIMARY = {
     "ENGINE": "django.db.backends.postgresql",

@@ -10,7 +10,7 @@ import pytest
 from django.core.cache import caches
 from django_redis import get_redis_connection
 
-from replicas import environment
+from config import scale_out as environment
 from tests.conftest import ROOT
 from tools.stores.replication import SentinelRedis
 

@@ -1,4 +1,4 @@
-"""Read the scale-out settings (replicas, Sentinels) from the environment, failing with one line that names the variable."""
+"""Read the scale-out settings (relational replicas, Redis Sentinels) from the environment, failing with one line that names the variable."""
 
 from __future__ import annotations
 
