@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DatabaseError
+from django.db import DatabaseError, router
 from pymongo.errors import PyMongoError
 
 from notes.counters import most_viewed_this_week, recently_viewed
@@ -28,7 +28,8 @@ def store_counts() -> dict[str, int] | None:
     if counts is None:
         try:
             counts = {
-                "members": User.objects.filter(is_active=True).count(),
+                # Kept for everyone: read where writes go, never from a replica behind them.
+                "members": User.objects.using(router.db_for_write(User)).filter(is_active=True).count(),
                 "notes": Note.objects.count(),
                 "public_notes": Note.objects.public().count(),
             }

@@ -7,6 +7,8 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.db import router
+from django.db.models import QuerySet
 from django.utils.functional import cached_property
 
 from page_cache.versions import versioned_get, versioned_set
@@ -25,6 +27,12 @@ class CountCachingPaginator(Paginator):
         super().__init__(*args, **kwargs)
         self.scope, self.topics = scope, topics
 
+    def _count_where_writes_go(self) -> int:
+        """Count on the database writes go to: a count kept for everyone must not come from a replica behind."""
+        if isinstance(self.object_list, QuerySet):
+            return self.object_list.using(router.db_for_write(self.object_list.model)).count()
+        return len(self.object_list)
+
     @cached_property
     def count(self) -> int:
         if settings.PAGE_CACHE_SECONDS <= 0:
@@ -32,7 +40,7 @@ class CountCachingPaginator(Paginator):
         digest = hashlib.sha256(self.scope.encode()).hexdigest()[:32]
         key, count = versioned_get(f"count:{digest}:", self.topics)
         if count is None:
-            count = super().count
+            count = self._count_where_writes_go()
             if key is not None:
                 versioned_set(key, count, settings.PAGE_CACHE_SECONDS)
         return count
