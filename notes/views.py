@@ -158,6 +158,10 @@ class NoteEditorMixin(SuccessMessageMixin, FormMixin):
 class NoteCreateView(LoginRequiredMixin, NoteEditorMixin, FormView):
     """Write a new note."""
 
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        member_id = cast(int, self.request.user.pk)
+        return super().get_context_data(first_note=not Note.objects.owned_by(member_id).exists(), **kwargs)
+
     def save(self, form: NoteForm) -> Note:
         return note_create(owner_id=cast(int, self.request.user.pk), **form.note_values())  # a member: logged in
 

@@ -50,7 +50,8 @@ class SignUpView(SuccessMessageMixin, CreateView):
         return f"Welcome to Polystore, {self.object.public_name}."
 
     def get_success_url(self) -> str:
-        return reverse("users:profile", kwargs={"pk": self.object.pk})
+        """A new member lands on the note editor, which welcomes them to their first note."""
+        return reverse("notes:create")
 
 
 class MemberLoginView(auth_views.LoginView):

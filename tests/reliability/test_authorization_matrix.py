@@ -28,7 +28,7 @@ MATRIX = [
     # URL name (and what it points at)           method  anonymous                      owner                          other member                   staff                          superuser
     ("users:directory",                          "GET",  200,                           200,                           200,                           200,                           200),
     ("users:signup",                             "GET",  200,                           PROFILE,                       PROFILE,                       PROFILE,                       PROFILE),
-    ("users:signup",                             "POST", PROFILE,                       PROFILE,                       PROFILE,                       PROFILE,                       PROFILE),
+    ("users:signup",                             "POST", "→ notes:create",              PROFILE,                       PROFILE,                       PROFILE,                       PROFILE),
     ("users:login",                              "GET",  200,                           "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list"),
     ("users:login",                              "POST", "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list"),
     ("users:logout",                             "GET",  405,                           405,                           405,                           405,                           405),

@@ -41,12 +41,12 @@ def test_sign_up_page_has_a_csrf_protected_form(client):
     ]
 
 
-def test_new_member_is_created_logged_in_and_sent_to_their_profile(client):
+def test_new_member_is_created_logged_in_and_sent_to_write_their_first_note(client):
     response = sign_up(client)
 
     member = User.objects.get(username="dora")
     assert response.status_code == 302
-    assert response["Location"] == reverse("users:profile", kwargs={"pk": member.pk})
+    assert response["Location"] == reverse("notes:create")
     assert (member.email, member.display_name, member.age) == ("dora@example.com", "Dora M.", 34)
     assert member.check_password(PASSWORD)
     assert client.session["_auth_user_id"] == str(member.pk)
