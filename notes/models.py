@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,6 +10,7 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
 from django_mongodb_backend.models import EmbeddedModel
 
+from notes.markdown import markdown_preview
 from notes.topics import notes_changed
 
 MAX_TAGS = 20
@@ -218,6 +220,11 @@ class Note(models.Model):
     def attribute_pairs(self) -> list[tuple[str, str]]:
         """Name/value pairs in order; templates need them (an attribute named "items" shadows dict.items there)."""
         return list(self.attributes.items())
+
+    @cached_property
+    def preview(self) -> str:
+        """The body's start as the cards show it: rendered by the notes' Markdown rules, as plain text."""
+        return markdown_preview(self.body)
 
     @property
     def checklist_done_count(self) -> int:

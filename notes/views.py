@@ -15,7 +15,6 @@ from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.edit import FormMixin
-from django.views.generic.list import MultipleObjectMixin
 
 from notes.counters import note_view_record
 from notes.forms import NoteForm
@@ -24,7 +23,7 @@ from notes.owners import with_owner_names
 from notes.permissions import can_write, get_note_for
 from notes.services import note_create, note_delete, note_update
 from notes.topics import NOTES
-from page_cache.paginator import CountCachingPaginator
+from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
 from users.topics import MEMBERS, member_topic
 
@@ -32,7 +31,7 @@ NOTES_PER_PAGE = 20
 MAX_SEARCH_LENGTH = 200
 
 
-class NoteFilterMixin(MultipleObjectMixin):
+class NoteFilterMixin(LastPageRedirectMixin):
     """Narrow a list by `?tag=` and `?q=` (title or body, ignoring case); both may be given."""
 
     request: HttpRequest

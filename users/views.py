@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from page_cache.paginator import LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
 from users.forms import LoginForm, MemberPasswordChangeForm, ProfileForm, SignUpForm
 from users.models import User
@@ -110,7 +111,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "users/password_reset_complete.html"
 
 
-class DirectoryView(AnonymousPageCacheMixin, ListView):
+class DirectoryView(AnonymousPageCacheMixin, LastPageRedirectMixin, ListView):
     """Active members by username; anyone may browse, staff may also search by email.
 
     Members may not: anyone may sign up, and whether a member matches a piece of an address
