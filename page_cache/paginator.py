@@ -42,6 +42,7 @@ class CountCachingPaginator(Paginator):
 
 
 MAX_PAGE_DIGITS = 18
+MAX_REDIRECT_LENGTH = 2048
 
 
 class PastTheLastPage(Exception):
@@ -82,4 +83,7 @@ class LastPageRedirectMixin(MultipleObjectMixin):
                 query[self.page_kwarg] = str(past.last)
             else:
                 query.pop(self.page_kwarg)
-            return redirect(f"{request.path}?{query.urlencode()}" if query else request.path)
+            url = f"{request.path}?{query.urlencode()}" if query else request.path
+            if len(url) > MAX_REDIRECT_LENGTH:  # Django refuses to send longer ones (a 400); no list page has one
+                raise Http404("No such page.") from None
+            return redirect(url)

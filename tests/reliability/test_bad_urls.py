@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import unquote
+from urllib.parse import unquote, urlencode
 
 import pytest
 from django.urls import Resolver404, resolve, reverse
 from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
+from page_cache.paginator import MAX_REDIRECT_LENGTH
 from tests.reliability.junk import (
     DRILL,
     is_page_one,
@@ -120,7 +121,8 @@ def test_list_pages_answer_junk_page_search_and_tag_with_200_404_or_the_last_pag
         query = {name: value for name, value in {"page": number, "q": search, "tag": tag}.items() if value is not None}
         response = alice_client.get(reverse(page), query)
 
-        if is_past_the_end(number):
+        kept = urlencode({name: value for name, value in query.items() if name != "page"})
+        if is_past_the_end(number) and len(reverse(page)) + 1 + len(kept) <= MAX_REDIRECT_LENGTH:
             assert response.status_code == 302, (query, response.status_code)
             assert "page=" not in response["Location"]
         else:
