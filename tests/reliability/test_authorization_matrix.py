@@ -71,6 +71,12 @@ MATRIX = [
     ("notes:delete",                             "GET",  LOGIN,                         200,                           404,                           200,                           200),
     ("notes:delete",                             "POST", LOGIN,                         "→ notes:list",                404,                           "→ notes:list",                "→ notes:list"),
     ("notes:delete (public note)",               "POST", LOGIN,                         "→ notes:list",                404,                           "→ notes:list",                "→ notes:list"),
+    ("notes:pin",                                "GET",  405,                           405,                           405,                           405,                           405),
+    ("notes:pin",                                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    ("notes:pin (public note)",                  "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    ("notes:check",                              "GET",  405,                           405,                           405,                           405,                           405),
+    ("notes:check",                              "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    ("notes:check (public note)",                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),
