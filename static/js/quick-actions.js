@@ -15,6 +15,7 @@
     button.setAttribute("aria-pressed", String(state.done));
     button.title = state.done ? "Untick" : "Tick";
     form.querySelector(".quick-box").textContent = state.done ? "\u2611" : "\u2610";
+    form.querySelector(".quick-done").hidden = !state.done;
     form.closest("li").classList.toggle("done", state.done);
     var list = form.closest("[data-checklist]");
     var count = list && list.querySelector("[data-done-count]");
