@@ -128,7 +128,7 @@ class NoteDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         viewer_id = self.request.user.pk if self.request.user.is_authenticated else None
-        live_views = note_view_record(note_id=self.object.pk, viewer_id=viewer_id)
+        live_views = note_view_record(note_id=self.object.pk, owner_id=self.object.owner_id, viewer_id=viewer_id)
         return super().get_context_data(
             can_write=can_write(self.request.user, self.object),
             max_revisions=MAX_REVISIONS,
