@@ -13,6 +13,7 @@ from django_mongodb_backend.models import EmbeddedModel
 from notes.markdown import markdown_preview
 from notes.topics import notes_changed
 
+MAX_TITLE_LENGTH = 200
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 MAX_CHECKLIST_ITEMS = 100
@@ -91,7 +92,7 @@ class ChecklistItem(EmbeddedModel):
 class Revision(EmbeddedModel):
     """An earlier version of a note's title and body, stored inside the note's document."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=MAX_TITLE_LENGTH)
     body = models.TextField(blank=True)
     saved_at = models.DateTimeField()
 
@@ -163,7 +164,7 @@ class Note(models.Model):
 
     # No index of its own: the compound index (owner_id, -pinned, -updated_at) serves owner_id lookups.
     owner_id = models.IntegerField(help_text="Primary key of the owning user (relational store).")
-    title = models.CharField(max_length=200, validators=[MinLengthValidator(1)])
+    title = models.CharField(max_length=MAX_TITLE_LENGTH, validators=[MinLengthValidator(1)])
     # TextField's max_length only reaches the form widget; the validator enforces it on save.
     body = models.TextField(blank=True, max_length=MAX_BODY_LENGTH, validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
     tags = ArrayField(

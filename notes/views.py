@@ -23,7 +23,7 @@ from django.views.generic.edit import FormMixin
 
 from notes.counters import note_view_record
 from notes.forms import NoteForm
-from notes.models import MAX_REVISIONS, Note, NoteQuerySet
+from notes.models import MAX_ATTRIBUTES, MAX_CHECKLIST_ITEMS, MAX_REVISIONS, Note, NoteQuerySet
 from notes.owners import with_owner_names
 from notes.permissions import can_write, get_note_for
 from notes.services import note_checklist_item_mark, note_create, note_delete, note_pin, note_update
@@ -143,6 +143,7 @@ class NoteEditorMixin(SuccessMessageMixin, FormMixin):
     form_class = NoteForm
     template_name: str | None = "notes/note_form.html"
     success_message = "Saved “%(title)s”."
+    extra_context = {"max_checklist_items": MAX_CHECKLIST_ITEMS, "max_attributes": MAX_ATTRIBUTES}
 
     def save(self, form: NoteForm) -> Note:
         raise NotImplementedError
