@@ -18,6 +18,10 @@ TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
 
+# The local settings manage.py reads (git- and docker-ignored); written once, then yours to edit.
+.env.local: | .env.local.example
+	cp .env.local.example $@
+
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install --quiet --upgrade pip==25.3
@@ -30,11 +34,11 @@ $(VENV)/.test: requirements.txt requirements-test.txt | $(VENV)/bin/python
 	$(VENV)/bin/pip install --quiet -r requirements-test.txt
 	touch $(VENV)/.runtime $@
 
-install: $(VENV)/.runtime  ## Create the virtualenv and install the pinned requirements.
+install: $(VENV)/.runtime .env.local  ## Create the virtualenv and install the pinned requirements.
 
-install-test: $(VENV)/.test
+install-test: $(VENV)/.test .env.local
 
-services: $(VENV)/.runtime  ## Start the local stores that are not running yet (idempotent).
+services: $(VENV)/.runtime .env.local  ## Start the local stores that are not running yet (idempotent).
 	mkdir -p var
 	$(PY) -m tools.stores up
 
@@ -45,7 +49,7 @@ migrate: services  ## Migrate both databases.
 	$(MANAGE) migrate --noinput
 	$(MANAGE) migrate --database mongodb --noinput
 
-static: $(VENV)/.runtime  ## Collect static files into var/staticfiles (served by whitenoise).
+static: $(VENV)/.runtime .env.local  ## Collect static files into var/staticfiles (served by whitenoise).
 	$(MANAGE) collectstatic --noinput --verbosity 0
 
 run: migrate static  ## Serve Polystore at http://127.0.0.1:8000 on the local stores.
@@ -79,7 +83,7 @@ lint-deploy: $(VENV)/.test  ## Lint the Dockerfile and validate docker-compose.y
 	$(VENV)/bin/hadolint Dockerfile
 	$(VENV)/bin/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
-check: $(VENV)/.runtime  ## Run Django's system checks.
+check: $(VENV)/.runtime .env.local  ## Run Django's system checks.
 	$(MANAGE) check
 
 audit:  ## Check every pinned requirement against PyPI's advisories (pip-audit in its own virtualenv; needs network).

@@ -3,9 +3,16 @@
 
 import os
 import sys
+from pathlib import Path
+
+# Local development settings, written by `make` from .env.local.example; the environment wins.
+LOCAL_ENV_FILE = Path(__file__).resolve().with_name(".env.local")
 
 
 def main() -> None:
+    from dotenv import load_dotenv
+
+    load_dotenv(LOCAL_ENV_FILE, override=False)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
@@ -14,7 +21,8 @@ def main() -> None:
     try:
         execute_from_command_line(sys.argv)
     except ConfigurationError as error:
-        sys.exit(f"Configuration error: {error}")
+        hint = "" if LOCAL_ENV_FILE.exists() else "; for local development, run `make install` (it writes .env.local)"
+        sys.exit(f"Configuration error: {error}{hint}")
 
 
 if __name__ == "__main__":

@@ -49,15 +49,22 @@ def _redis():
     return get_redis_connection("default")
 
 
-def note_view_record(*, note_id: object, viewer_id: int | None = None) -> int | None:
-    """Count one view of a note; return its live view count, or None when Redis is unavailable."""
+def note_view_record(*, note_id: object, owner_id: int, viewer_id: int | None = None) -> int | None:
+    """Record one view of a note; return its live view count, or None when Redis is unavailable.
+
+    The owner's own views (the page they land on after saving, their rereading) are not counted
+    towards its views or the most viewed; they still go to their recently viewed.
+    """
     member = str(note_id)
     board = leaderboard_key()
     try:
         with _redis().pipeline(transaction=True) as pipe:
-            pipe.incr(view_count_key(member))
-            pipe.zincrby(board, 1, member)
-            pipe.expire(board, LEADERBOARD_TTL)
+            if viewer_id == owner_id:
+                pipe.get(view_count_key(member))
+            else:
+                pipe.incr(view_count_key(member))
+                pipe.zincrby(board, 1, member)
+                pipe.expire(board, LEADERBOARD_TTL)
             if viewer_id is not None:
                 recent = recently_viewed_key(viewer_id)
                 pipe.lrem(recent, 0, member)
@@ -67,7 +74,7 @@ def note_view_record(*, note_id: object, viewer_id: int | None = None) -> int | 
     except RedisError as error:
         logger.warning("Could not record a view of note %s: %s", member, error)
         return None
-    return int(results[0])
+    return int(results[0] or 0)
 
 
 def note_live_view_count(*, note_id: object) -> int | None:

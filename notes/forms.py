@@ -22,6 +22,7 @@ from notes.models import (
     MAX_CHECKLIST_ITEMS,
     MAX_TAG_LENGTH,
     MAX_TAGS,
+    MAX_TITLE_LENGTH,
     ChecklistItem,
     Note,
     validate_attribute_keys,
@@ -73,7 +74,19 @@ class AttributeForm(forms.Form):
         return cleaned
 
 
+class BaseChecklistFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": f"A checklist holds at most {MAX_CHECKLIST_ITEMS} items.",
+    }
+
+
 class BaseAttributeFormSet(forms.BaseFormSet):
+    default_error_messages = {
+        **forms.BaseFormSet.default_error_messages,
+        "too_many_forms": f"A note holds at most {MAX_ATTRIBUTES} attributes.",
+    }
+
     def clean(self) -> None:
         """Refuse a name used twice: each name is one key of the note's document."""
         if any(self.errors):
@@ -95,6 +108,7 @@ class BaseAttributeFormSet(forms.BaseFormSet):
 # absolute_max: a TOTAL_FORMS of a billion would otherwise build (and render) max_num + 1,000 rows.
 ChecklistFormSet = forms.formset_factory(
     ChecklistItemForm,
+    formset=BaseChecklistFormSet,
     extra=BLANK_ROWS,
     can_order=True,
     can_delete=True,
@@ -116,7 +130,11 @@ AttributeFormSet = forms.formset_factory(
 class NoteForm(forms.Form):
     """Title, body, visibility, pin and tags, plus the checklist and attributes formsets."""
 
-    title = forms.CharField(max_length=Note._meta.get_field("title").max_length)
+    title = forms.CharField(
+        max_length=MAX_TITLE_LENGTH,
+        help_text=f"Up to {MAX_TITLE_LENGTH} characters.",
+        error_messages={"max_length": "A title has at most %(limit_value)d characters (this one has %(show_value)d)."},
+    )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14}),
         required=False,
@@ -131,7 +149,10 @@ class NoteForm(forms.Form):
     tags = forms.CharField(
         required=False,
         max_length=MAX_TAGS * (MAX_TAG_LENGTH + 2),
-        help_text=f"Separated by commas or spaces; lowercase letters, digits, - and _; at most {MAX_TAGS}.",
+        help_text=(
+            f"Separated by commas or spaces, so “road trip” is two tags, #road and #trip: write road-trip for one. "
+            f"Letters a–z without accents (café is refused: write cafe), digits, - and _; at most {MAX_TAGS}."
+        ),
     )
 
     def __init__(self, *args: Any, note: Note | None = None, **kwargs: Any) -> None:
@@ -145,6 +166,9 @@ class NoteForm(forms.Form):
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
+        # No maxlength: a browser would cut a pasted title silently; a counter shows the limit instead.
+        title = self.fields["title"].widget.attrs
+        title["data-max-length"] = title.pop("maxlength")
         data = self.data if self.is_bound else None
         self.checklist = ChecklistFormSet(
             data,
@@ -170,7 +194,7 @@ class NoteForm(forms.Form):
                 invalid.append(tag)
         if invalid:
             raise ValidationError(
-                "Not a tag: %(tags)s. Use lowercase letters, digits, - and _.",
+                "Not a tag: %(tags)s. Tags use letters a–z without accents, digits, - and _.",
                 code="tag_invalid",
                 params={"tags": ", ".join(invalid)},
             )

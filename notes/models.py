@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cached_property
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -9,8 +10,10 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
 from django_mongodb_backend.models import EmbeddedModel
 
+from notes.markdown import markdown_preview
 from notes.topics import notes_changed
 
+MAX_TITLE_LENGTH = 200
 MAX_TAGS = 20
 MAX_TAG_LENGTH = 50
 MAX_CHECKLIST_ITEMS = 100
@@ -89,7 +92,7 @@ class ChecklistItem(EmbeddedModel):
 class Revision(EmbeddedModel):
     """An earlier version of a note's title and body, stored inside the note's document."""
 
-    title = models.CharField(max_length=200)
+    title = models.CharField(max_length=MAX_TITLE_LENGTH)
     body = models.TextField(blank=True)
     saved_at = models.DateTimeField()
 
@@ -161,7 +164,7 @@ class Note(models.Model):
 
     # No index of its own: the compound index (owner_id, -pinned, -updated_at) serves owner_id lookups.
     owner_id = models.IntegerField(help_text="Primary key of the owning user (relational store).")
-    title = models.CharField(max_length=200, validators=[MinLengthValidator(1)])
+    title = models.CharField(max_length=MAX_TITLE_LENGTH, validators=[MinLengthValidator(1)])
     # TextField's max_length only reaches the form widget; the validator enforces it on save.
     body = models.TextField(blank=True, max_length=MAX_BODY_LENGTH, validators=[MaxLengthValidator(MAX_BODY_LENGTH)])
     tags = ArrayField(
@@ -218,6 +221,11 @@ class Note(models.Model):
     def attribute_pairs(self) -> list[tuple[str, str]]:
         """Name/value pairs in order; templates need them (an attribute named "items" shadows dict.items there)."""
         return list(self.attributes.items())
+
+    @cached_property
+    def preview(self) -> str:
+        """The body's start as the cards show it: rendered by the notes' Markdown rules, as plain text."""
+        return markdown_preview(self.body)
 
     @property
     def checklist_done_count(self) -> int:

@@ -66,6 +66,24 @@ def note_update(
     return note
 
 
+def note_pin(*, note: Note, pinned: bool) -> Note:
+    """Pin or unpin `note`; its place in my notes changes, its last-changed time does not."""
+    note.pinned = pinned
+    note.full_clean()
+    note.save(update_fields=["pinned"])
+    return note
+
+
+def note_checklist_item_mark(*, note: Note, index: int, done: bool) -> Note:
+    """Tick (or untick) the checklist item at `index` of `note`; an index it does not have is an IndexError."""
+    if not 0 <= index < len(note.checklist):
+        raise IndexError(index)
+    note.checklist[index].done = done
+    note.full_clean()
+    note.save(update_fields=["checklist", "updated_at"])
+    return note
+
+
 def note_delete(*, note: Note) -> None:
     """Delete one note."""
     note.delete()

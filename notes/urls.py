@@ -18,4 +18,6 @@ urlpatterns = [
     path("<objectid:pk>/", views.NoteDetailView.as_view(), name="detail"),
     path("<objectid:pk>/edit/", views.NoteUpdateView.as_view(), name="edit"),
     path("<objectid:pk>/delete/", views.NoteDeleteView.as_view(), name="delete"),
+    path("<objectid:pk>/pin/", views.note_pin_view, name="pin"),
+    path("<objectid:pk>/checklist/<int:index>/", views.note_checklist_item_view, name="check"),
 ]

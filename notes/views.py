@@ -4,27 +4,31 @@ from __future__ import annotations
 
 from typing import Any, cast
 
+from bson import ObjectId
 from django import forms
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.edit import FormMixin
-from django.views.generic.list import MultipleObjectMixin
 
 from notes.counters import note_view_record
 from notes.forms import NoteForm
-from notes.models import MAX_REVISIONS, Note, NoteQuerySet
+from notes.models import MAX_ATTRIBUTES, MAX_CHECKLIST_ITEMS, MAX_REVISIONS, Note, NoteQuerySet
 from notes.owners import with_owner_names
 from notes.permissions import can_write, get_note_for
-from notes.services import note_create, note_delete, note_update
+from notes.services import note_checklist_item_mark, note_create, note_delete, note_pin, note_update
 from notes.topics import NOTES
-from page_cache.paginator import CountCachingPaginator
+from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
 from users.topics import MEMBERS, member_topic
 
@@ -32,7 +36,7 @@ NOTES_PER_PAGE = 20
 MAX_SEARCH_LENGTH = 200
 
 
-class NoteFilterMixin(MultipleObjectMixin):
+class NoteFilterMixin(LastPageRedirectMixin):
     """Narrow a list by `?tag=` and `?q=` (title or body, ignoring case); both may be given."""
 
     request: HttpRequest
@@ -124,7 +128,7 @@ class NoteDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         viewer_id = self.request.user.pk if self.request.user.is_authenticated else None
-        live_views = note_view_record(note_id=self.object.pk, viewer_id=viewer_id)
+        live_views = note_view_record(note_id=self.object.pk, owner_id=self.object.owner_id, viewer_id=viewer_id)
         return super().get_context_data(
             can_write=can_write(self.request.user, self.object),
             max_revisions=MAX_REVISIONS,
@@ -139,6 +143,7 @@ class NoteEditorMixin(SuccessMessageMixin, FormMixin):
     form_class = NoteForm
     template_name: str | None = "notes/note_form.html"
     success_message = "Saved “%(title)s”."
+    extra_context = {"max_checklist_items": MAX_CHECKLIST_ITEMS, "max_attributes": MAX_ATTRIBUTES}
 
     def save(self, form: NoteForm) -> Note:
         raise NotImplementedError
@@ -157,6 +162,10 @@ class NoteEditorMixin(SuccessMessageMixin, FormMixin):
 
 class NoteCreateView(LoginRequiredMixin, NoteEditorMixin, FormView):
     """Write a new note."""
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        member_id = cast(int, self.request.user.pk)
+        return super().get_context_data(first_note=not Note.objects.owned_by(member_id).exists(), **kwargs)
 
     def save(self, form: NoteForm) -> Note:
         return note_create(owner_id=cast(int, self.request.user.pk), **form.note_values())  # a member: logged in
@@ -199,3 +208,42 @@ class NoteDeleteView(LoginRequiredMixin, SuccessMessageMixin, FormView):
 
     def get_success_message(self, cleaned_data: dict[str, Any]) -> str:
         return f"Deleted “{self.note.title}”."
+
+
+def _quick_action_answer(request: HttpRequest, note: Note, state: dict[str, Any]) -> HttpResponse:
+    """Answer a quick action: JSON for the page's script, else back where the form was (or to the note)."""
+    if request.headers.get("Accept") == "application/json":
+        return JsonResponse(state)
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("notes:detail", args=[note.pk])
+    return redirect(back)
+
+
+def _posted_switch(request: HttpRequest, name: str) -> bool:
+    """Read a posted "1" or "0"; anything else is a bad request."""
+    value = request.POST.get(name)
+    if value not in ("0", "1"):
+        raise BadRequest(f"{name} must be 0 or 1.")
+    return value == "1"
+
+
+@require_POST
+@login_required
+def note_pin_view(request: HttpRequest, pk: ObjectId) -> HttpResponse:
+    """Pin or unpin a note from its page or a list, without the editor."""
+    note = note_pin(note=get_note_for(request.user, pk, write=True), pinned=_posted_switch(request, "pinned"))
+    return _quick_action_answer(request, note, {"pinned": note.pinned})
+
+
+@require_POST
+@login_required
+def note_checklist_item_view(request: HttpRequest, pk: ObjectId, index: int) -> HttpResponse:
+    """Tick or untick one checklist item from the note's page or a list, without the editor."""
+    note = get_note_for(request.user, pk, write=True)
+    try:
+        note = note_checklist_item_mark(note=note, index=index, done=_posted_switch(request, "done"))
+    except IndexError:
+        raise Http404("No such checklist item.") from None
+    state = {"done": note.checklist[index].done, "done_count": note.checklist_done_count, "total": len(note.checklist)}
+    return _quick_action_answer(request, note, state)

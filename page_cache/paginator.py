@@ -1,4 +1,4 @@
-"""A paginator whose count is kept until the topics of its list change."""
+"""The lists' paginator, whose count is kept until the topics of its list change, and the redirect past its end."""
 
 from __future__ import annotations
 
@@ -6,10 +6,13 @@ import hashlib
 from typing import Any
 
 from django.conf import settings
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import router
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.utils.functional import cached_property
+from django.views.generic.list import MultipleObjectMixin
 
 from page_cache.versions import versioned_get, versioned_set
 
@@ -44,3 +47,51 @@ class CountCachingPaginator(Paginator):
             if key is not None:
                 versioned_set(key, count, settings.PAGE_CACHE_SECONDS)
         return count
+
+
+MAX_PAGE_DIGITS = 18
+MAX_REDIRECT_LENGTH = 2048
+
+
+class PastTheLastPage(Exception):
+    """A list was asked for a page number beyond its last page."""
+
+    def __init__(self, last: int) -> None:
+        super().__init__(last)
+        self.last = last
+
+
+class LastPageRedirectMixin(MultipleObjectMixin):
+    """Send `?page=` past the end of a list to its last page (other query parameters kept); junk stays a 404.
+
+    A redirect, not the last page under the asked URL: the page cache files pages by their URL,
+    and any number would otherwise be one more copy of the same page.
+    """
+
+    request: HttpRequest
+
+    def paginate_queryset(self, queryset: Any, page_size: int) -> tuple[Paginator, Page, Any, bool]:
+        try:
+            return super().paginate_queryset(queryset, page_size)
+        except Http404:
+            digits = self.request.GET.get(self.page_kwarg, "").lstrip("0")
+            if digits.isascii() and digits.isdigit():
+                last = self.get_paginator(queryset, page_size).num_pages
+                # Longer than any page count, and too long for int() (Python's 4,300-digit limit).
+                if len(digits) > MAX_PAGE_DIGITS or int(digits) > last:
+                    raise PastTheLastPage(last) from None
+            raise
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)  # type: ignore[misc]  # ListView's get(), after this mixin
+        except PastTheLastPage as past:
+            query = request.GET.copy()
+            if past.last > 1:
+                query[self.page_kwarg] = str(past.last)
+            else:
+                query.pop(self.page_kwarg)
+            url = f"{request.path}?{query.urlencode()}" if query else request.path
+            if len(url) > MAX_REDIRECT_LENGTH:  # Django refuses to send longer ones (a 400); no list page has one
+                raise Http404("No such page.") from None
+            return redirect(url)

@@ -19,20 +19,12 @@ class SignUpForm(UserCreationForm):
         model = User
         fields = ("username", "email", "display_name", "age")
         help_texts = {
-            "username": "Letters, digits and . + - _ only; 150 characters or fewer.",
             "display_name": "Shown next to your notes and in the directory; your username if left empty.",
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].widget.attrs["autocomplete"] = "email"
-
-    def clean_username(self) -> str:
-        """Keep `@` out of usernames, so that a login name that contains one is always an email."""
-        username = self.cleaned_data.get("username")
-        if username and "@" in username:
-            raise ValidationError("Usernames cannot contain @.", code="username_at")
-        return super().clean_username()
 
 
 class LoginForm(AuthenticationForm):

@@ -5,7 +5,7 @@ from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxLengthValidator, MaxValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
 
@@ -13,6 +13,11 @@ from users.topics import members_changed
 
 MAX_AGE = 150
 MAX_BIO_LENGTH = 2000
+MAX_USERNAME_LENGTH = 150
+# The one statement of the username rules: the sign-up help, the error and the validator all use it.
+# No @, so that a login name that contains one is always an email.
+USERNAME_RULES = f"Letters, digits and . + - _ only (no @ or spaces); {MAX_USERNAME_LENGTH} characters or fewer."
+validate_username = RegexValidator(r"^[\w.+-]+\Z", USERNAME_RULES, code="invalid")
 
 
 class MemberQuerySet(models.QuerySet["User"]):
@@ -32,15 +37,17 @@ class MemberQuerySet(models.QuerySet["User"]):
 
 class MemberManager(UserManager.from_queryset(MemberQuerySet)):  # type: ignore[misc] # mypy refuses a computed base; the django-stubs plugin types it
     def get_by_natural_key(self, username: str) -> User:
-        """Find a member by exact username, else by email compared case-insensitively.
+        """Find a member by username, exact then in any case, else by email in any case.
 
-        Usernames may contain `@`, so one member's username can equal another's email: the
+        Older usernames may contain `@`, so one member's username can equal another's email: the
         username wins, and the lookup never matches two rows.
         """
-        try:
-            return self.get(username=username)
-        except self.model.DoesNotExist:
-            return self.get(email__iexact=username)
+        for lookup in ({"username": username}, {"username__iexact": username}, {"email__iexact": username}):
+            try:
+                return self.get(**lookup)
+            except (self.model.DoesNotExist, self.model.MultipleObjectsReturned):
+                continue  # several names in other cases (made before sign-up refused them): only the exact one logs in
+        raise self.model.DoesNotExist(f"No member is called {username!r}.")
 
     def directory(self, query: str = "", *, by_email: bool = False) -> models.QuerySet[User]:
         """Active members whose username or display name (or email, `by_email`) contains `query`, by username."""
@@ -56,6 +63,14 @@ class MemberManager(UserManager.from_queryset(MemberQuerySet)):  # type: ignore[
 class User(AbstractUser):
     """A Polystore member; lives in the relational store. Their notes live in MongoDB."""
 
+    username = models.CharField(
+        "username",
+        max_length=MAX_USERNAME_LENGTH,
+        unique=True,
+        help_text=USERNAME_RULES,
+        validators=[validate_username],
+        error_messages={"unique": "A user with that username already exists."},
+    )
     email = models.EmailField("email address")
     display_name = models.CharField(max_length=100, blank=True)
     age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(MAX_AGE)])

@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from page_cache.paginator import LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
 from users.forms import LoginForm, MemberPasswordChangeForm, ProfileForm, SignUpForm
 from users.models import User
@@ -50,7 +51,8 @@ class SignUpView(SuccessMessageMixin, CreateView):
         return f"Welcome to Polystore, {self.object.public_name}."
 
     def get_success_url(self) -> str:
-        return reverse("users:profile", kwargs={"pk": self.object.pk})
+        """A new member lands on the note editor, which welcomes them to their first note."""
+        return reverse("notes:create")
 
 
 class MemberLoginView(auth_views.LoginView):
@@ -109,7 +111,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "users/password_reset_complete.html"
 
 
-class DirectoryView(AnonymousPageCacheMixin, ListView):
+class DirectoryView(AnonymousPageCacheMixin, LastPageRedirectMixin, ListView):
     """Active members by username; anyone may browse, staff may also search by email.
 
     Members may not: anyone may sign up, and whether a member matches a piece of an address

@@ -69,8 +69,8 @@ def test_sessions_of_deleted_members_are_found_and_removed(client, bob, sessions
 
 def test_counters_and_leaderboard_entries_of_deleted_notes_are_found_and_removed(alice, mongo_db):
     kept, gone = NoteFactory(owner_id=alice.pk), NoteFactory(owner_id=alice.pk)
-    note_view_record(note_id=kept.pk)
-    note_view_record(note_id=gone.pk)
+    note_view_record(note_id=kept.pk, owner_id=kept.owner_id)
+    note_view_record(note_id=gone.pk, owner_id=gone.owner_id)
     mongo_db["notes_note"].delete_one({"_id": gone.pk})
     redis = get_redis_connection("default")
 

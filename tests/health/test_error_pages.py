@@ -42,3 +42,12 @@ def test_a_404_is_still_the_styled_404_when_the_stores_answer(client):
 
     assert response.status_code == 404
     assert "<h1>Not found</h1>" in response.content.decode()
+
+
+def test_a_403_is_styled_like_the_404(bob_client, alice):
+    response = bob_client.get(f"/users/{alice.pk}/edit/")
+
+    assert response.status_code == 403
+    content = response.content.decode()
+    assert "<h1>Not allowed</h1>" in content
+    assert "vendor/pico/pico-2.1.1.min.css" in content

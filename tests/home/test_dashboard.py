@@ -51,7 +51,7 @@ def test_most_viewed_hides_private_notes_from_others_and_orphans(client, alice, 
     orphan = NoteFactory(owner_id=999_999, public=True, title="Nobody's note")
     for note, views in ((public, 3), (private, 5), (orphan, 7)):
         for _ in range(views):
-            note_view_record(note_id=note.pk)
+            note_view_record(note_id=note.pk, owner_id=note.owner_id)
 
     client.force_login(bob)
     as_bob = client.get("/").content.decode()

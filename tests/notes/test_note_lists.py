@@ -53,12 +53,48 @@ def test_my_notes_shows_twenty_a_page(alice_client, alice):
     assert "Page 1 of 2" in first.content.decode()
 
 
-@pytest.mark.parametrize("page", ["abc", "0", "-1", "3", "1.5", "9" * 40, "%00", "last2"])
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "%00", "last2", "٣"])
 def test_a_junk_page_number_is_404_not_500(alice_client, client, alice, page):
     NoteFactory(owner_id=alice.pk, public=True)
 
     assert alice_client.get(reverse("notes:list"), {"page": page}).status_code == 404
     assert client.get(reverse("notes:public"), {"page": page}).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["3", "003", "9" * 40, "9" * 5000])
+def test_a_page_past_the_end_goes_to_the_last_page_keeping_the_filters(alice_client, alice, page):
+    for n in range(21):
+        NoteFactory(owner_id=alice.pk, title=f"trip {n}", tags=["travel"])
+
+    mine = alice_client.get(reverse("notes:list"), {"tag": "travel", "page": page})
+    public = alice_client.get(reverse("notes:public"), {"page": page})
+
+    assert mine.status_code == 302
+    assert mine["Location"] == reverse("notes:list") + "?tag=travel&page=2"
+    assert alice_client.get(mine["Location"]).status_code == 200
+    assert (public.status_code, public["Location"]) == (302, reverse("notes:public"))
+
+
+def test_my_notes_says_how_many_notes_match(alice_client, alice):
+    for n in range(23):
+        NoteFactory(owner_id=alice.pk, title=f"n{n}", tags=["even" if n % 2 == 0 else "odd"])
+
+    everything = alice_client.get(reverse("notes:list")).content.decode()
+    tagged = alice_client.get(reverse("notes:list"), {"tag": "even"}).content.decode()
+
+    assert "23 notes" in everything
+    assert "12 notes tagged" in tagged
+
+
+def test_cards_preview_the_body_as_plain_text_not_markdown(alice_client, alice):
+    body = "# Trip plan **Lisbon**\n\n```python\nprint('hi')\n```\n\n- [tram](https://example.com) & <b>café</b>"
+    NoteFactory(owner_id=alice.pk, title="Lisbon", body=body)
+
+    content = alice_client.get(reverse("notes:list")).content.decode()
+
+    assert "Trip plan Lisbon print(&#x27;hi&#x27;) tram &amp; &lt;b&gt;café&lt;/b&gt;" in content
+    assert "**" not in content
+    assert "```" not in content
 
 
 def test_last_page_and_an_empty_list_answer(alice_client):

@@ -43,6 +43,20 @@ def test_create_page_offers_blank_checklist_and_attribute_rows(alice_client):
     assert 'name="attributes-2-DELETE"' in content
 
 
+def test_a_member_without_notes_is_welcomed_to_write_their_first_note(alice_client):
+    content = alice_client.get(reverse("notes:create")).content.decode()
+
+    assert "<h1>Write your first note</h1>" in content
+    assert "private until you make them public" in content
+
+
+def test_a_member_with_notes_gets_the_plain_new_note_page(alice_client, private_note):
+    content = alice_client.get(reverse("notes:create")).content.decode()
+
+    assert "<h1>New note</h1>" in content
+    assert "Write your first note" not in content
+
+
 def test_owner_creates_a_note_with_checklist_attributes_and_tags(alice, alice_client, mongo_db):
     response = alice_client.post(
         reverse("notes:create"),

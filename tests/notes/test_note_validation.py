@@ -96,10 +96,49 @@ def test_an_empty_title_is_a_form_error(alice_client, title, mongo_db):
     assert mongo_db["notes_note"].count_documents({}) == 0
 
 
-def test_a_title_over_200_characters_is_a_form_error(alice_client):
-    response = post_new(alice_client, title="t" * 201)
+def test_a_pasted_250_character_title_is_kept_whole_and_refused_with_a_form_error(alice_client, mongo_db):
+    response = post_new(alice_client, title="t" * 250)
 
-    assert "Ensure this value has at most 200 characters (it has 201)." in errors_of(response)
+    assert "A title has at most 200 characters (this one has 250)." in errors_of(response)
+    assert f'value="{"t" * 250}"' in response.content.decode()  # given back whole, to shorten
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_the_title_input_shows_its_limit_instead_of_cutting_silently(alice_client):
+    content = alice_client.get(reverse("notes:create")).content.decode()
+
+    assert 'data-max-length="200"' in content
+    assert "maxlength" not in content.split('name="title"')[1].split(">")[0]
+    assert "Up to 200 characters." in content
+
+
+def test_a_checklist_of_101_items_says_the_checklist_limit(alice_client, mongo_db):
+    response = post_new(alice_client, checklist=[{"text": f"item {n}"} for n in range(101)])
+
+    assert response.context["form"].checklist.non_form_errors() == ["A checklist holds at most 100 items."]
+    assert "Please submit" not in response.content.decode()
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
+def test_51_attributes_say_the_attribute_limit(alice_client):
+    response = post_new(alice_client, attributes=[{"name": f"k{n}", "value": "v"} for n in range(51)])
+
+    assert response.context["form"].attributes.non_form_errors() == ["A note holds at most 50 attributes."]
+
+
+def test_the_editor_says_the_limits_and_how_tags_split_before_saving(alice_client):
+    content = alice_client.get(reverse("notes:create")).content.decode()
+
+    assert "A checklist holds at most 100 items." in content
+    assert "At most 50 attributes." in content
+    assert "“road trip” is two tags, #road and #trip: write road-trip for one" in content
+    assert "café is refused: write cafe" in content
+
+
+def test_a_tag_with_an_accent_is_refused_with_the_reason(alice_client):
+    response = post_new(alice_client, tags="café")
+
+    assert "Not a tag: café. Tags use letters a–z without accents, digits, - and _." in errors_of(response)
 
 
 def test_a_body_of_100000_characters_is_accepted(alice_client, mongo_db):

@@ -21,8 +21,15 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from demo.services import demo_reset, demo_seed
-from notes.models import Note
-from notes.services import note_create, note_delete, note_update, notes_delete_for_owner
+from notes.models import ChecklistItem, Note
+from notes.services import (
+    note_checklist_item_mark,
+    note_create,
+    note_delete,
+    note_pin,
+    note_update,
+    notes_delete_for_owner,
+)
 from notes.topics import NOTES
 from notes.transfer.importing import notes_import
 from page_cache.versions import version_key
@@ -62,6 +69,11 @@ def edit(note: Note) -> None:
     )
 
 
+def tick_a_new_item(note: Note) -> None:
+    note.checklist = [ChecklistItem(text="Pack")]
+    note_checklist_item_mark(note=note, index=0, done=True)
+
+
 def import_line(note: Note) -> Callable[[], list[str]]:
     document = {"_id": {"$oid": str(note.pk)}, "owner_id": note.owner_id, "title": "Imported"}
     document |= {"created_at": {"$date": "2026-01-01T00:00:00Z"}, "updated_at": {"$date": "2026-01-01T00:00:00Z"}}
@@ -81,6 +93,8 @@ NOTE_WRITE_PATHS: dict[str, Callable[[Note], object]] = {
     "create": lambda note: note_create(owner_id=note.owner_id, title="New"),
     "update": edit,
     "delete": lambda note: note_delete(note=note),
+    "pin": lambda note: note_pin(note=note, pinned=True),
+    "checklist item ticked": tick_a_new_item,
     "queryset delete": lambda note: Note.objects.filter(pk=note.pk).delete(),
     "queryset update": lambda note: Note.objects.filter(pk=note.pk).update(pinned=True),
     "bulk create": lambda note: Note.objects.bulk_create([Note(owner_id=note.owner_id, title="Bulk")]),

@@ -17,17 +17,18 @@ from notes.counters import (
     recently_viewed_key,
     view_count_key,
 )
-from tests.factories import NoteFactory
+from tests.factories import NoteFactory, logged_in
+from tests.notes.posts import editor_form
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
 
-def test_fifty_concurrent_views_are_all_counted(counters_redis, alice):
+def test_fifty_concurrent_views_are_all_counted(counters_redis, alice, bob):
     start = threading.Barrier(50)
 
     def view():
         start.wait()
-        note_view_record(note_id="n1", viewer_id=alice.pk)
+        note_view_record(note_id="n1", owner_id=bob.pk, viewer_id=alice.pk)
 
     threads = [threading.Thread(target=view) for _ in range(50)]
     for thread in threads:
@@ -41,10 +42,10 @@ def test_fifty_concurrent_views_are_all_counted(counters_redis, alice):
     assert counters_redis.ttl(leaderboard_key()) > 0
 
 
-def test_recently_viewed_is_newest_first_without_duplicates_and_capped(counters_redis, alice):
+def test_recently_viewed_is_newest_first_without_duplicates_and_capped(counters_redis, alice, bob):
     for number in range(RECENTLY_VIEWED_LIMIT + 3):
-        note_view_record(note_id=f"n{number}", viewer_id=alice.pk)
-    note_view_record(note_id="n5", viewer_id=alice.pk)
+        note_view_record(note_id=f"n{number}", owner_id=bob.pk, viewer_id=alice.pk)
+    note_view_record(note_id="n5", owner_id=bob.pk, viewer_id=alice.pk)
 
     recent = recently_viewed(user_id=alice.pk)
 
@@ -54,8 +55,8 @@ def test_recently_viewed_is_newest_first_without_duplicates_and_capped(counters_
 
 
 def test_anonymous_views_count_but_keep_no_history(counters_redis):
-    assert note_view_record(note_id="n1") == 1
-    assert note_view_record(note_id="n1") == 2
+    assert note_view_record(note_id="n1", owner_id=1) == 1
+    assert note_view_record(note_id="n1", owner_id=1) == 2
     assert not counters_redis.keys("notes:recent:*")
 
 
@@ -93,3 +94,24 @@ def test_redis_down_the_detail_page_answers_with_views_unavailable(client, own_r
     assert note_live_view_count(note_id=note.pk) is None
     assert most_viewed_this_week() is None
     assert recently_viewed(user_id=1) is None
+
+
+def test_the_owners_own_views_are_not_counted_but_stay_in_their_history(counters_redis, alice, bob):
+    note = NoteFactory(owner_id=alice.pk, public=True)
+    owner, other = logged_in(alice), logged_in(bob)
+
+    saved = owner.post(f"/notes/{note.pk}/edit/", editor_form(title="Saved", visibility="public"), follow=True)
+    owner.get(f"/notes/{note.pk}/")
+    seen_by_bob = other.get(f"/notes/{note.pk}/")
+
+    assert b"0 views" in saved.content
+    assert b"1 view" in seen_by_bob.content
+    assert counters_redis.get(view_count_key(note.pk)) == b"1"
+    assert most_viewed_this_week() == [(str(note.pk), 1)]
+    assert recently_viewed(user_id=alice.pk) == [str(note.pk)]
+
+
+def test_an_owners_view_of_a_never_viewed_note_records_nothing(counters_redis, alice):
+    assert note_view_record(note_id="n1", owner_id=alice.pk, viewer_id=alice.pk) == 0
+    assert most_viewed_this_week() == []
+    assert counters_redis.get(view_count_key("n1")) is None

@@ -26,7 +26,7 @@ def fold(*args: str) -> str:
 
 def view(note: Note, times: int = 1) -> None:
     for _ in range(times):
-        note_view_record(note_id=note.pk)
+        note_view_record(note_id=note.pk, owner_id=note.owner_id)
 
 
 def stored_views(mongo_db, note: Note) -> int:

@@ -94,6 +94,12 @@ def is_page_one(page: str | None) -> bool:
         return False
 
 
+def is_past_the_end(page: str | None) -> bool:
+    """Whether `page` is a plain page number beyond the first (the last in these drills): the list redirects there."""
+    digits = (page or "").lstrip("0")
+    return digits.isascii() and digits.isdigit() and digits != "1"
+
+
 # A URL path segment where a note's ObjectId belongs; percent-encoded, as a client would send it.
 not_object_ids = st.one_of(
     any_text.map(lambda text: quote(text, safe="")),

@@ -15,7 +15,7 @@ from django.utils.http import urlsafe_base64_encode
 
 import notes.urls
 import users.urls
-from notes.models import Note
+from notes.models import ChecklistItem, Note
 from tests.factories import PASSWORD, NoteFactory, UserFactory
 from tests.notes.posts import editor_form
 from users.models import User
@@ -28,8 +28,8 @@ def routes(urlconf: ModuleType) -> list[tuple[str, list[str]]]:
     """Each named URL of `urlconf` with the methods to try: GET always (405 is an answer too), POST if handled."""
     found = []
     for pattern in urlconf.urlpatterns:
-        view = pattern.callback.view_class
-        methods = ["GET"] + (["POST"] if hasattr(view, "post") else [])
+        view = getattr(pattern.callback, "view_class", None)  # None: a function view, which takes POST (quick actions)
+        methods = ["GET"] + (["POST"] if view is None or hasattr(view, "post") else [])
         found.append((f"{urlconf.app_name}:{pattern.name}", methods))
     return found
 
@@ -60,7 +60,8 @@ class World:
             "superuser": {"is_staff": True, "is_superuser": True},
         }
         owner = UserFactory(**roles[owner_kind])
-        note = NoteFactory(owner_id=owner.pk, public=True) if public else NoteFactory(owner_id=owner.pk)
+        checklist = [ChecklistItem(text="Pack")]
+        note = NoteFactory(owner_id=owner.pk, checklist=checklist, **({"public": True} if public else {}))
         return cls(
             owner=owner,
             other=UserFactory(),
@@ -78,6 +79,8 @@ class World:
 
     def url(self, name: str) -> str:
         """The URL `name` about this world's owner or note."""
+        if name == "notes:check":
+            return reverse(name, kwargs={"pk": self.note.pk, "index": 0})
         if name.startswith("notes:") and name not in ("notes:list", "notes:public", "notes:create"):
             return reverse(name, kwargs={"pk": self.note.pk})
         if name in ("users:profile", "users:edit", "users:delete"):
@@ -114,6 +117,8 @@ class World:
             },
             "notes:create": editor_form(title="Posted"),
             "notes:edit": editor_form(title="Changed"),
+            "notes:pin": {"pinned": "1"},
+            "notes:check": {"done": "1"},
         }.get(name, {})
 
 

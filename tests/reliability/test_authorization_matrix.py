@@ -28,7 +28,7 @@ MATRIX = [
     # URL name (and what it points at)           method  anonymous                      owner                          other member                   staff                          superuser
     ("users:directory",                          "GET",  200,                           200,                           200,                           200,                           200),
     ("users:signup",                             "GET",  200,                           PROFILE,                       PROFILE,                       PROFILE,                       PROFILE),
-    ("users:signup",                             "POST", PROFILE,                       PROFILE,                       PROFILE,                       PROFILE,                       PROFILE),
+    ("users:signup",                             "POST", "→ notes:create",              PROFILE,                       PROFILE,                       PROFILE,                       PROFILE),
     ("users:login",                              "GET",  200,                           "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list"),
     ("users:login",                              "POST", "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list"),
     ("users:logout",                             "GET",  405,                           405,                           405,                           405,                           405),
@@ -71,6 +71,12 @@ MATRIX = [
     ("notes:delete",                             "GET",  LOGIN,                         200,                           404,                           200,                           200),
     ("notes:delete",                             "POST", LOGIN,                         "→ notes:list",                404,                           "→ notes:list",                "→ notes:list"),
     ("notes:delete (public note)",               "POST", LOGIN,                         "→ notes:list",                404,                           "→ notes:list",                "→ notes:list"),
+    ("notes:pin",                                "GET",  405,                           405,                           405,                           405,                           405),
+    ("notes:pin",                                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    ("notes:pin (public note)",                  "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    ("notes:check",                              "GET",  405,                           405,                           405,                           405,                           405),
+    ("notes:check",                              "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    ("notes:check (public note)",                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),

@@ -12,7 +12,7 @@ PROBE = """
 from bson import ObjectId
 from django.test import Client
 from notes.counters import note_view_record
-note_view_record(note_id=ObjectId())  # this week's most viewed lists a note, so the page asks MongoDB
+note_view_record(note_id=ObjectId(), owner_id=1)  # this week's most viewed lists a note, so the page asks MongoDB
 response = Client(HTTP_HOST="polystore.test").get("/", secure=True)
 page = response.content.decode()
 print("answer", response.status_code, page.count("Unavailable."), "Counts unavailable." in page)

@@ -84,11 +84,19 @@ def test_deactivated_members_are_not_listed(alice_client, bob):
     assert "bob" not in listed(alice_client.get(DIRECTORY))
 
 
-@pytest.mark.parametrize("page", ["0", "3", "-1", "junk", "1.5"])
-def test_page_out_of_range_or_junk_is_a_404(alice_client, page):
+@pytest.mark.parametrize("page", ["0", "-1", "junk", "1.5"])
+def test_a_junk_page_is_a_404(alice_client, page):
     UserFactory.create_batch(30)
 
     assert alice_client.get(DIRECTORY, {"page": page}).status_code == 404
+
+
+def test_a_page_past_the_end_goes_to_the_last_page_keeping_the_search(alice_client):
+    UserFactory.create_batch(30)
+
+    response = alice_client.get(DIRECTORY, {"q": "", "page": "3"})
+
+    assert (response.status_code, response["Location"]) == (302, f"{DIRECTORY}?q=&page=2")
 
 
 def test_last_page_can_be_asked_for_by_name(alice_client):

@@ -7,6 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from tests.factories import PASSWORD, UserFactory
+from users.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ def test_login_page_has_a_csrf_protected_form_that_asks_for_username_or_email(cl
     assert "Username or email" in page
 
 
-@pytest.mark.parametrize("login_name", ["alice", "alice@example.com", "ALICE@Example.COM"])
+@pytest.mark.parametrize("login_name", ["alice", "Alice", "ALICE", "alice@example.com", "ALICE@Example.COM"])
 def test_member_logs_in_with_username_or_email_in_any_case(client, alice, login_name):
     response = client.post(LOGIN, {"username": login_name, "password": PASSWORD})
 
@@ -52,6 +53,21 @@ def test_username_wins_over_an_email_that_spells_it(client, alice):
     client.post(LOGIN, {"username": "bob@example.com", "password": PASSWORD})
 
     assert client.session["_auth_user_id"] == str(squatter.pk)
+
+
+def test_of_two_older_usernames_that_differ_only_in_case_only_the_exact_one_logs_in(client):
+    lower = UserFactory(username="kim")
+    User.objects.bulk_create([User(username="Kim", email="kim2@example.com", password=lower.password)])
+
+    exact = client.post(LOGIN, {"username": "Kim", "password": PASSWORD})
+    session_of_exact = client.session["_auth_user_id"]
+    client.logout()
+    ambiguous = client.post(LOGIN, {"username": "KIM", "password": PASSWORD})
+
+    assert exact.status_code == 302
+    assert session_of_exact == str(User.objects.get(username="Kim").pk)
+    assert ambiguous.status_code == 200
+    assert "do not match a member" in ambiguous.content.decode()
 
 
 def test_inactive_member_cannot_log_in(client, alice):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from tests.factories import PASSWORD
-from users.models import User
+from users.models import USERNAME_RULES, User
 
 pytestmark = pytest.mark.django_db
 
@@ -41,12 +42,12 @@ def test_sign_up_page_has_a_csrf_protected_form(client):
     ]
 
 
-def test_new_member_is_created_logged_in_and_sent_to_their_profile(client):
+def test_new_member_is_created_logged_in_and_sent_to_write_their_first_note(client):
     response = sign_up(client)
 
     member = User.objects.get(username="dora")
     assert response.status_code == 302
-    assert response["Location"] == reverse("users:profile", kwargs={"pk": member.pk})
+    assert response["Location"] == reverse("notes:create")
     assert (member.email, member.display_name, member.age) == ("dora@example.com", "Dora M.", 34)
     assert member.check_password(PASSWORD)
     assert client.session["_auth_user_id"] == str(member.pk)
@@ -78,7 +79,7 @@ def test_username_taken_in_another_case_is_an_inline_error(client, alice):
 def test_username_with_an_at_sign_is_refused_so_it_cannot_pass_for_an_email(client, alice):
     response = sign_up(client, username=alice.email)
 
-    assert response.context["form"].errors["username"] == ["Usernames cannot contain @."]
+    assert response.context["form"].errors["username"] == [USERNAME_RULES]
 
 
 @pytest.mark.parametrize(
@@ -128,3 +129,22 @@ def test_email_is_required(client):
     response = sign_up(client, email="")
 
     assert response.context["form"].errors["email"] == ["This field is required."]
+
+
+@pytest.mark.parametrize("username", ["road trip", "dora!", "<b>", "a/b"])
+def test_a_username_against_the_rules_gets_the_same_words_as_the_help(client, username):
+    page = client.get(SIGNUP).content.decode()
+    response = sign_up(client, username=username)
+
+    assert response.context["form"].errors["username"] == [USERNAME_RULES]
+    assert USERNAME_RULES.replace("&", "&amp;") in page
+    assert not User.objects.filter(username=username).exists()
+
+
+def test_the_model_refuses_what_the_form_refuses(alice):
+    alice.username = "has space"
+
+    with pytest.raises(ValidationError) as refused:
+        alice.full_clean()
+
+    assert refused.value.message_dict["username"] == [USERNAME_RULES]
