@@ -435,16 +435,24 @@ def _page_cache_section(run: Run) -> list[str]:
     ]
     if not pairs:
         return [*lines, "No page was measured both ways in this run."]
-    lines += [
-        "| page | cached req/s | page cache off req/s | cached p50 | page cache off p50 | cached / off (req/s) |",
+    return [*lines, *_side_by_side_table(pairs, ("cached", "page cache off"), title_suffix=", cached")]
+
+
+def _side_by_side_table(
+    pairs: list[tuple[ScenarioResult, ScenarioResult]], sides: tuple[str, str], *, title_suffix: str
+) -> list[str]:
+    """One row a page measured two ways: req/s and p50 of each side, and their ratio."""
+    first_side, second_side = sides
+    lines = [
+        f"| page | {first_side} req/s | {second_side} req/s | {first_side} p50 | {second_side} p50 "
+        f"| {first_side} / {second_side} (req/s) |",
         "|---|---:|---:|---:|---:|---:|",
     ]
-    for cached, uncached in pairs:
-        about = "≈ " if cached.sequential or uncached.sequential else ""
-        title = cached.scenario.title.removesuffix(", cached")
+    for first, second in pairs:
+        about = "≈ " if first.sequential or second.sequential else ""
         lines.append(
-            f"| {title} (`{cached.path}`) | {_rate(cached)} | {_rate(uncached)} | {format_ms(cached.p50)} "
-            f"| {format_ms(uncached.p50)} | {about}{format_factor(cached.share_of(uncached))} |"
+            f"| {first.scenario.title.removesuffix(title_suffix)} (`{first.path}`) | {_rate(first)} | {_rate(second)} "
+            f"| {format_ms(first.p50)} | {format_ms(second.p50)} | {about}{format_factor(first.share_of(second))} |"
         )
     return lines
 
@@ -467,17 +475,7 @@ def _document_servers_section(run: Run) -> list[str]:
     measured = [(first, second) for first, second in pairs if first.measured and second.measured]
     if not measured:
         return [*lines, "Not measured in this run."]
-    lines += [
-        "| page | default server req/s | other server req/s | default p50 | other p50 | default / other (req/s) |",
-        "|---|---:|---:|---:|---:|---:|",
-    ]
-    for first, second in measured:
-        about = "≈ " if first.sequential or second.sequential else ""
-        lines.append(
-            f"| {first.scenario.title.removesuffix(', page cache off')} (`{first.path}`) | {_rate(first)} "
-            f"| {_rate(second)} | {format_ms(first.p50)} | {format_ms(second.p50)} "
-            f"| {about}{format_factor(first.share_of(second))} |"
-        )
+    lines += _side_by_side_table(measured, ("default server", "other server"), title_suffix=", page cache off")
     return lines
 
 
