@@ -34,7 +34,7 @@ class CountCachingPaginator(Paginator):
         """Count on the database writes go to: a count kept for everyone must not come from a replica behind."""
         if isinstance(self.object_list, QuerySet):
             return self.object_list.using(router.db_for_write(self.object_list.model)).count()
-        return len(self.object_list)
+        return Paginator.count.func(self)  # type: ignore[attr-defined]
 
     @cached_property
     def count(self) -> int:

@@ -74,7 +74,7 @@ def down() -> None:
             say("Redis stopped")
     for kind in DOCUMENT_SERVERS:
         server = document_server(VAR / kind, 0, kind)
-        if server.daemon.running() or (getattr(server, "postgres", None) and server.postgres.running()):
+        if server.running():
             server.stop()
             say(f"{kind} stopped")
     cluster = PostgresCluster(VAR / "postgres", 0)

@@ -7,6 +7,7 @@ Maven and keeps the engine honest on a second, independent implementation.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import subprocess
@@ -62,8 +63,12 @@ def document_server_title(kind: str) -> str:
     return f"mongo-java-server {version.group(1) if version else ''}, H2 file backend".replace("  ", " ")
 
 
+@functools.cache
 def _build(script: str) -> str:
-    """Run a build script of ours; return the last line it prints (the built artefact's path)."""
+    """Run a build script of ours once per process; return the last line it prints (the built artefact's path).
+
+    A fault drill stops and starts a server many times: the build is checked on the first start only.
+    """
     result = subprocess.run(
         ["bash", str(ROOT / "tools" / "stores" / script)], stdout=subprocess.PIPE, text=True, check=False
     )
@@ -99,6 +104,10 @@ class DocumentServer:
             raise RuntimeError(f"another server already answers on {HOST}:{self.port}")
 
     def stop(self) -> None:
+        raise NotImplementedError
+
+    def running(self) -> bool:
+        """Whether a process of this server, recorded under its directory, runs."""
         raise NotImplementedError
 
 
@@ -139,6 +148,9 @@ class MongoJavaServer(DocumentServer):
 
     def stop(self) -> None:
         self.daemon.stop()
+
+    def running(self) -> bool:
+        return self.daemon.running()
 
 
 class FerretDB(DocumentServer):
@@ -218,6 +230,9 @@ class FerretDB(DocumentServer):
     def stop(self) -> None:
         self.daemon.stop()
         self.postgres.stop()
+
+    def running(self) -> bool:
+        return self.daemon.running() or self.postgres.running()
 
 
 def document_server(directory: Path, port: int, kind: str | None = None) -> DocumentServer:
