@@ -19,7 +19,7 @@ from pymongo.uri_parser import parse_uri
 from tools.stores import DOCUMENT_SERVERS, LOCAL_URLS, document_server_kind, local_url, other_document_server_kind
 from tools.stores.document import document_server, mongodb_answers
 from tools.stores.postgres import PostgresCluster, postgres_answers
-from tools.stores.processes import LOOPBACK, ROOT, say
+from tools.stores.processes import LOOPBACK, ROOT, port_taken, say
 from tools.stores.redis import RedisServer
 
 VAR = ROOT / "var"
@@ -61,6 +61,11 @@ def postgres_up(url: str) -> None:
     cluster = PostgresCluster(VAR / "postgres", int(config["PORT"] or 5432))
     if not cluster.running():
         refuse_remote("the PostgreSQL URL", config["HOST"])
+        if port_taken(cluster.port):
+            raise SystemExit(
+                f"stores: a server on port {cluster.port} does not let {config['USER']} into {config['NAME']}; "
+                "point POSTGRES_URL (or DATABASE_URL) at a server that does, or free the port"
+            )
         seconds = cluster.start()
         say(f"PostgreSQL started on port {cluster.port} in {seconds:.1f} s (data in {cluster.directory})")
     cluster.ensure_database(config["NAME"], role=config["USER"], password=config["PASSWORD"])

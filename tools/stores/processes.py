@@ -28,6 +28,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def port_taken(port: int) -> bool:
+    """Whether something accepts connections on the loopback port."""
+    with socket.socket() as probe:
+        return probe.connect_ex((HOST, port)) == 0
+
+
 def wait_until(answers: Callable[[], bool], what: str, timeout: float = 60.0) -> float:
     """Poll `answers()` until it is true; return the seconds waited."""
     started = time.monotonic()
