@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "django_mongodb_backend",
     "csp",
     "axes",
+    "markup",
     "users",
     "notes",
     "health",

@@ -10,7 +10,7 @@ from django.db import models
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
 from django_mongodb_backend.models import EmbeddedModel
 
-from notes.markdown import markdown_preview
+from markup.markdown import markdown_preview
 from notes.topics import notes_changed
 
 MAX_TITLE_LENGTH = 200

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from notes.markdown import PREVIEW_LENGTH, PREVIEW_SOURCE_LENGTH, markdown_preview
+from markup.markdown import PREVIEW_LENGTH, PREVIEW_SOURCE_LENGTH, markdown_preview
 
 
 def test_markdown_marks_headings_and_fences_leave_the_preview():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
+from markup.templatetags.markdown import render_markdown
 from notes.models import ChecklistItem
-from notes.templatetags.note_markdown import render_markdown
 from tests.factories import NoteFactory
 from tests.notes.posts import editor_form
 

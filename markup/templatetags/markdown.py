@@ -1,4 +1,4 @@
-"""Render a note's Markdown body as HTML that carries no markup of the author's own."""
+"""The `markdown` filter: Markdown as HTML that carries no markup of the author's own (notes, bios)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
-from notes.markdown import markdown_html
+from markup.markdown import markdown_html
 
 register = template.Library()
 

@@ -1,4 +1,4 @@
-"""The notes' Markdown rules: a body as safe HTML, and as plain text for the cards."""
+"""The Markdown rules notes and bios share: a body as safe HTML, and as plain text for the cards."""
 
 from __future__ import annotations
 
