@@ -13,7 +13,7 @@ export DJANGO_DEBUG ?= true
 # Tests use their own Redis logical databases (14, and 15 for sessions) so they never flush yours.
 TEST_REDIS_URL ?= redis://127.0.0.1:6379/14
 
-.PHONY: help install install-test services services-stop migrate static run test bench drills browser lint lint-deploy check audit
+.PHONY: help install install-test services services-stop migrate static run test bench drills screenshots browser lint lint-deploy check audit
 
 help:  ## List the targets.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ bench: $(VENV)/.test  ## Measure throughput and overheads; rewrites docs/benchma
 
 drills: $(VENV)/.test  ## Load, store outages under load, scale-out on real replicas, integrity across stores, on their own stores (docs/drills.md).
 	$(PY) -m tools.drills
+
+screenshots: $(VENV)/.test browser services  ## Screenshots of the home, my notes, the editor and the admin's note page at a desktop and a phone width into docs/screenshots/.
+	$(PY) -m tools.screenshots
 
 browser:  ## Install Debian's Chromium for the browser tests, if missing.
 	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
