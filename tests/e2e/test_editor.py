@@ -1,4 +1,4 @@
-"""The note editor at desktop and phone widths: rows on demand and the Preview tab."""
+"""The note editor at desktop and phone widths: rows on demand, the Preview tab, Ctrl+Enter, and a warning before losing changes."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable, Iterator
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Dialog, Page, expect
 
 from tests.e2e.marks import E2E
-from tests.e2e.steps import main, section, sign_up
+from tests.e2e.steps import control, main, section, sign_up
 
 pytestmark = E2E
 
@@ -121,3 +121,68 @@ def test_the_preview_tab_shows_the_body_rendered_by_the_server(open_editor, widt
     expect(page.get_by_label("Body")).to_be_visible()
     expect(page.get_by_label("Body")).to_have_value("# Plan\n\nBring **boots** and <script>alert(1)</script>")
     expect(preview).to_be_hidden()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_ctrl_enter_in_any_field_saves(open_editor, width):
+    page = open_editor(f"cora-{width}", width=width)
+    page.get_by_label("Title").fill("Shortcut")
+    page.get_by_label("Body").click()
+    page.keyboard.type("First line")
+
+    page.keyboard.press("Control+Enter")
+
+    expect(page.get_by_role("status")).to_have_text("Saved “Shortcut”.")
+    expect(page.get_by_role("heading", name="Shortcut", level=1)).to_be_visible()
+    control(main(page), "Edit").click()
+    main(page).get_by_role("button", name="Add item").click()
+    page.keyboard.type("Boots")
+    page.keyboard.press("Meta+Enter")  # ⌘+Enter on a Mac
+    expect(page.get_by_role("status")).to_have_text("Saved “Shortcut”.")
+    expect_saved_checklist(page, ["Boots"])
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_leaving_with_unsaved_changes_asks_first_and_only_then(open_editor, width):
+    page = open_editor(f"lena-{width}", width=width)
+    dialogs: list[str] = []
+
+    def answer(dialog: Dialog) -> None:
+        dialogs.append(dialog.type)
+        if len(dialogs) == 1:
+            dialog.dismiss()  # stay
+        else:
+            dialog.accept()  # leave
+
+    page.on("dialog", answer)
+    control(main(page), "Cancel").click()
+    expect(page.get_by_role("heading", name="My notes")).to_be_visible()
+    assert dialogs == []  # nothing typed, nothing asked
+
+    page.goto("/notes/new/")
+    page.get_by_label("Title").click()
+    page.keyboard.type("Half a thought")
+    with page.expect_event("dialog"):
+        control(main(page), "Cancel").click(no_wait_after=True)
+    assert dialogs == ["beforeunload"]
+    expect(page.get_by_label("Title")).to_have_value("Half a thought")  # stayed
+
+    control(main(page), "Cancel").click()
+    expect(page.get_by_role("heading", name="My notes")).to_be_visible()
+    assert dialogs == ["beforeunload", "beforeunload"]
+
+    page.goto("/notes/new/")
+    page.get_by_label("Title").click()
+    page.keyboard.type("Saved thought")
+    main(page).get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Saved “Saved thought”.")
+    assert len(dialogs) == 2  # saving is not leaving
+
+    page.goto("/notes/new/")
+    page.get_by_label("Title").click()
+    page.keyboard.type("t" * 201)
+    main(page).get_by_role("button", name="Save").click()
+    expect(main(page)).to_contain_text("A title has at most 200 characters (this one has 201).")
+    control(main(page), "Cancel").click()  # what was typed came back unsaved
+    expect(page.get_by_role("heading", name="My notes")).to_be_visible()
+    assert dialogs == ["beforeunload"] * 3

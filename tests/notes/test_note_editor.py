@@ -74,6 +74,7 @@ def test_add_item_shows_the_form_again_with_a_blank_row_to_fill_and_saves_nothin
     assert 'name="checklist-TOTAL_FORMS" value="2"' in content
     assert 'autofocus id="id_checklist-1-text"' in content
     assert 'name="attributes-TOTAL_FORMS" value="1"' in content
+    assert "data-unsaved" in content
     assert response.context["form"].is_valid()
     assert mongo_db["notes_note"].count_documents({}) == 0
 
@@ -237,6 +238,14 @@ def test_enter_in_a_field_saves_as_the_forms_first_button_is_a_hidden_save(alice
     form = alice_client.get(reverse("notes:create")).content.decode().split('class="note-editor"', 1)[1]
 
     assert form.split("<button", 2)[1].startswith(' type="submit" hidden tabindex="-1">Save</button>')
+
+
+def test_only_a_form_shown_again_is_marked_as_holding_unsaved_changes(alice_client):
+    fresh = alice_client.get(reverse("notes:create")).content.decode()
+    failed_save = alice_client.post(reverse("notes:create"), editor_form(title="")).content.decode()
+
+    assert "data-unsaved" not in fresh
+    assert "data-unsaved" in failed_save  # what was typed is not stored yet: leaving asks first
 
 
 # ----------------------------------------------------------------------------- queries
