@@ -1,7 +1,10 @@
 """The note editor: one form for the note's fields, with row formsets for its checklist and attributes.
 
-The rows work without JavaScript: each formset renders blank rows to fill in, a delete box
-and (for the checklist) a position per row; static/js/note-rows.js only adds more blank rows.
+The editor works without JavaScript: besides Save, its buttons (the Write and Preview tabs, Add
+item, Add attribute) post the form, which comes back as typed and unsaved, with the preview shown
+or one more blank row. Each row has a Remove box and (the checklist) a position. The scripts do
+the same in place: static/js/note-rows.js adds, removes and moves rows, and
+static/js/note-preview.js fetches the preview from the preview endpoint (NoteBodyForm).
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from typing import Any
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
-from django.forms.formsets import DELETION_FIELD_NAME
+from django.db import models
+from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
+from django.http import QueryDict
 
 from notes.models import (
     MAX_ATTRIBUTE_NAME_LENGTH,
@@ -29,7 +34,20 @@ from notes.models import (
 )
 
 TAG_SEPARATORS = re.compile(r"[\s,]+")
-BLANK_ROWS = 3
+
+
+class EditorAction(models.TextChoices):
+    """The editor's buttons (the `action` they post): Save, or show the form again as typed and save nothing."""
+
+    SAVE = "save", "Save"
+    WRITE = "write", "Write"
+    PREVIEW = "preview", "Preview"
+    ADD_CHECKLIST_ITEM = "add-item", "Add item"
+    ADD_ATTRIBUTE = "add-attribute", "Add attribute"
+
+
+# The formset (by prefix) each Add button adds a blank row to.
+ROWS_ADDED_BY = {EditorAction.ADD_CHECKLIST_ITEM: "checklist", EditorAction.ADD_ATTRIBUTE: "attributes"}
 
 
 def parse_tags(text: str) -> list[str]:
@@ -109,7 +127,7 @@ class BaseAttributeFormSet(forms.BaseFormSet):
 ChecklistFormSet = forms.formset_factory(
     ChecklistItemForm,
     formset=BaseChecklistFormSet,
-    extra=BLANK_ROWS,
+    extra=0,
     can_order=True,
     can_delete=True,
     max_num=MAX_CHECKLIST_ITEMS,
@@ -119,7 +137,7 @@ ChecklistFormSet = forms.formset_factory(
 AttributeFormSet = forms.formset_factory(
     AttributeForm,
     formset=BaseAttributeFormSet,
-    extra=BLANK_ROWS,
+    extra=0,
     can_delete=True,
     max_num=MAX_ATTRIBUTES,
     absolute_max=MAX_ATTRIBUTES,
@@ -127,20 +145,28 @@ AttributeFormSet = forms.formset_factory(
 )
 
 
-class NoteForm(forms.Form):
-    """Title, body, visibility, pin and tags, plus the checklist and attributes formsets."""
+class NoteBodyForm(forms.Form):
+    """A note's body alone, as the Preview tab sends it: Markdown, held to the note's limit."""
 
-    title = forms.CharField(
-        max_length=MAX_TITLE_LENGTH,
-        help_text=f"Up to {MAX_TITLE_LENGTH} characters.",
-        error_messages={"max_length": "A title has at most %(limit_value)d characters (this one has %(show_value)d)."},
-    )
     body = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 14}),
         required=False,
         strip=False,
         max_length=MAX_BODY_LENGTH,
         help_text="Markdown. Raw HTML is shown as text.",
+    )
+
+    def clean_body(self) -> str:
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
+
+class NoteForm(NoteBodyForm):
+    """Title, body, visibility, pin and tags, plus the checklist and attributes formsets."""
+
+    title = forms.CharField(
+        max_length=MAX_TITLE_LENGTH,
+        help_text=f"Up to {MAX_TITLE_LENGTH} characters.",
+        error_messages={"max_length": "A title has at most %(limit_value)d characters (this one has %(show_value)d)."},
     )
     visibility = forms.ChoiceField(
         choices=Note.Visibility.choices, initial=Note.Visibility.PRIVATE, widget=forms.RadioSelect
@@ -155,7 +181,10 @@ class NoteForm(forms.Form):
         ),
     )
 
-    def __init__(self, *args: Any, note: Note | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, note: Note | None = None, action: EditorAction = EditorAction.SAVE, **kwargs: Any
+    ) -> None:
+        self.action = action
         if note is not None:
             kwargs["initial"] = {
                 "title": note.title,
@@ -169,20 +198,51 @@ class NoteForm(forms.Form):
         # No maxlength: a browser would cut a pasted title silently; a counter shows the limit instead.
         title = self.fields["title"].widget.attrs
         title["data-max-length"] = title.pop("maxlength")
-        data = self.data if self.is_bound else None
+        self.row_added = False  # an Add button gave its rows one blank row more
+        self.row_refused = False  # an Add button was pressed on rows at their limit
         self.checklist = ChecklistFormSet(
-            data,
+            self._rows_posted("checklist", ChecklistFormSet.max_num),
             prefix="checklist",
             initial=[{"text": item.text, "done": item.done} for item in note.checklist] if note else None,
         )
         self.attributes: BaseAttributeFormSet = AttributeFormSet(  # type: ignore[assignment] # formset_factory() is typed as returning the base class
-            data,
+            self._rows_posted("attributes", AttributeFormSet.max_num),
             prefix="attributes",
             initial=[{"name": name, "value": value} for name, value in note.attributes.items()] if note else None,
         )
+        if self.row_added and (added_to := self.rows_added_to()):
+            added_to.forms[-1].visible_fields()[0].field.widget.attrs["autofocus"] = True
 
-    def clean_body(self) -> str:
-        return self.cleaned_data["body"].replace("\r\n", "\n")
+    def rows_added_to(self) -> forms.BaseFormSet | None:
+        """The formset whose Add button was pressed, if one was."""
+        prefix = ROWS_ADDED_BY.get(self.action)
+        return getattr(self, prefix) if prefix else None
+
+    def _rows_posted(self, prefix: str, max_rows: int) -> Any:
+        """The posted rows of the `prefix` formset, one blank row longer if its Add button was pressed.
+
+        A formset that holds `max_rows` already gets no row more (clean() says the limit): a
+        TOTAL_FORMS over it would be refused on every save until the page was loaded afresh.
+        """
+        if not self.is_bound:
+            return None
+        if ROWS_ADDED_BY.get(self.action) != prefix:
+            return self.data
+        key = f"{prefix}-{TOTAL_FORM_COUNT}"
+        try:
+            rows = int(self.data.get(key, ""))
+        except ValueError:
+            rows = -1
+        if rows < 0:
+            return self.data  # the formset says its management form is broken
+        if rows >= max_rows:
+            self.row_refused = True
+            return self.data
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data[key] = str(rows + 1)
+        self.row_added = True
+        return data
 
     def clean_tags(self) -> list[str]:
         tags = parse_tags(self.cleaned_data["tags"])
@@ -213,9 +273,17 @@ class NoteForm(forms.Form):
         return tags
 
     def clean(self) -> dict[str, Any]:
-        """Check the row formsets too, and turn their rows into checklist items and attributes."""
+        """Check the row formsets too, and turn their rows into checklist items and attributes.
+
+        A form shown again unsaved (Preview, Add item) says every error a save would, but a title
+        not written yet: a note needs one to be saved, not to be previewed.
+        """
         super().clean()
         cleaned = self.cleaned_data
+        if self.action != EditorAction.SAVE and self.has_error("title", code="required"):
+            del self.errors["title"]
+        if self.row_refused and (full := self.rows_added_to()):
+            self.add_error(None, ValidationError(full.default_error_messages["too_many_forms"], code="too_many_rows"))
         if self.checklist.is_valid():
             cleaned["checklist"] = [
                 ChecklistItem(text=row.cleaned_data["text"], done=row.cleaned_data["done"])
@@ -235,6 +303,12 @@ class NoteForm(forms.Form):
         else:
             self.add_error(None, ValidationError("Check the attribute rows below.", code="attributes"))
         return cleaned
+
+    def body_to_preview(self) -> str | None:
+        """The body the Preview tab shows: None unless Preview was pressed and the body is valid."""
+        if self.action != EditorAction.PREVIEW or self.has_error("body"):
+            return None
+        return self.cleaned_data["body"]
 
     def note_values(self) -> dict[str, Any]:
         """Return the cleaned values in the shape note_create() and note_update() take."""

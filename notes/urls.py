@@ -15,6 +15,7 @@ urlpatterns = [
     path("", views.NoteListView.as_view(), name="list"),
     path("public/", views.PublicNoteListView.as_view(), name="public"),
     path("new/", views.NoteCreateView.as_view(), name="create"),
+    path("preview/", views.note_preview_view, name="preview"),
     path("<objectid:pk>/", views.NoteDetailView.as_view(), name="detail"),
     path("<objectid:pk>/edit/", views.NoteUpdateView.as_view(), name="edit"),
     path("<objectid:pk>/delete/", views.NoteDeleteView.as_view(), name="delete"),

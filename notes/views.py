@@ -13,7 +13,7 @@ from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,18 +22,22 @@ from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.edit import FormMixin
 
 from notes.counters import note_view_record
-from notes.forms import NoteForm
-from notes.models import MAX_ATTRIBUTES, MAX_CHECKLIST_ITEMS, MAX_REVISIONS, Note, NoteQuerySet
+from notes.forms import EditorAction, NoteBodyForm, NoteForm
+from notes.models import MAX_ATTRIBUTES, MAX_BODY_LENGTH, MAX_CHECKLIST_ITEMS, MAX_REVISIONS, Note, NoteQuerySet
 from notes.owners import with_owner_names
 from notes.permissions import can_write, get_note_for
 from notes.services import note_checklist_item_mark, note_create, note_delete, note_pin, note_update
 from notes.topics import NOTES
 from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
+from request_limits.middleware import request_body_limit
 from users.topics import MEMBERS, member_topic
 
 NOTES_PER_PAGE = 20
 MAX_SEARCH_LENGTH = 200
+# The Preview tab posts the body alone, as multipart: 4 bytes a character at most in UTF-8,
+# and room for the CSRF token and the parts' headers.
+PREVIEW_BODY_BYTES = 4 * MAX_BODY_LENGTH + 4096
 
 
 class NoteFilterMixin(LastPageRedirectMixin):
@@ -138,15 +142,40 @@ class NoteDetailView(DetailView):
 
 
 class NoteEditorMixin(SuccessMessageMixin, FormMixin):
-    """Render the note editor and turn a service's refusal into form errors."""
+    """Render the note editor; save it, or show it again unsaved for its other buttons; a service's refusal is a form error."""
 
+    request: HttpRequest
     form_class = NoteForm
     template_name: str | None = "notes/note_form.html"
     success_message = "Saved “%(title)s”."
-    extra_context = {"max_checklist_items": MAX_CHECKLIST_ITEMS, "max_attributes": MAX_ATTRIBUTES}
+    extra_context = {
+        "max_checklist_items": MAX_CHECKLIST_ITEMS,
+        "max_attributes": MAX_ATTRIBUTES,
+        "actions": EditorAction,
+    }
 
     def save(self, form: NoteForm) -> Note:
         raise NotImplementedError
+
+    @cached_property
+    def action(self) -> EditorAction:
+        """The button that sent the form: Save unless another one says so; an unknown one is a bad request."""
+        try:
+            return EditorAction(self.request.POST.get("action", EditorAction.SAVE))
+        except ValueError:
+            raise BadRequest("Unknown editor action.") from None
+
+    def get_form_kwargs(self) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs()
+        if self.request.method == "POST":
+            kwargs["action"] = self.action
+        return kwargs
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = self.get_form()
+        if self.action != EditorAction.SAVE:
+            return self.form_invalid(form)  # shown again as typed, saving nothing
+        return self.form_valid(form) if form.is_valid() else self.form_invalid(form)
 
     def form_valid(self, form: NoteForm) -> HttpResponse:
         try:
@@ -247,3 +276,17 @@ def note_checklist_item_view(request: HttpRequest, pk: ObjectId, index: int) -> 
         raise Http404("No such checklist item.") from None
     state = {"done": note.checklist[index].done, "done_count": note.checklist_done_count, "total": len(note.checklist)}
     return _quick_action_answer(request, note, state)
+
+
+@request_body_limit(PREVIEW_BODY_BYTES)
+@require_POST
+@login_required
+def note_preview_view(request: HttpRequest) -> HttpResponse:
+    """Render a body for the editor's Preview tab with the notes' Markdown rules, as an HTML fragment."""
+    form = NoteBodyForm(request.POST)
+    if not form.is_valid():
+        status = 413 if form.has_error("body", code="max_length") else 400
+        return HttpResponse(
+            " ".join(map(str, form.errors["body"])), status=status, content_type="text/plain; charset=utf-8"
+        )
+    return render(request, "notes/_body_preview.html", {"body": form.cleaned_data["body"]})

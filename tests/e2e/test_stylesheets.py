@@ -41,6 +41,7 @@ def test_member_signs_up_and_writes_a_note_without_stylesheets(page: Page):
     sign_up(page, username="kim", email="kim@example.com")
     control(page, "New note").click()
     page.get_by_label("Title").fill("Plain page")
+    main(page).get_by_role("button", name="Add item").click()
     page.get_by_role("textbox", name="Item", exact=True).first.fill("Still works")
     main(page).get_by_role("button", name="Save").click()
 

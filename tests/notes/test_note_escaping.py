@@ -118,6 +118,20 @@ def test_a_saved_payload_comes_back_escaped_in_the_success_message(alice_client)
     assert_inert(response.content)
 
 
+def test_payloads_are_inert_in_the_editors_preview_with_and_without_javascript(alice_client, mongo_db):
+    body = f"{SCRIPT}\n\n{IMAGE}\n\n{JAVASCRIPT_LINKS}"
+    endpoint = alice_client.post(reverse("notes:preview"), {"body": body})
+    shown_again = alice_client.post(
+        reverse("notes:create"), {**editor_form(title=SCRIPT, body=body), "action": "preview"}
+    )
+
+    for response in (endpoint, shown_again):
+        assert response.status_code == 200
+        assert ESCAPED_SCRIPT in response.content.decode()
+        assert_inert(response.content)
+    assert mongo_db["notes_note"].count_documents({}) == 0
+
+
 @pytest.mark.parametrize(
     "markdown",
     [

@@ -81,7 +81,7 @@ class World:
         """The URL `name` about this world's owner or note."""
         if name == "notes:check":
             return reverse(name, kwargs={"pk": self.note.pk, "index": 0})
-        if name.startswith("notes:") and name not in ("notes:list", "notes:public", "notes:create"):
+        if name.startswith("notes:") and name not in ("notes:list", "notes:public", "notes:create", "notes:preview"):
             return reverse(name, kwargs={"pk": self.note.pk})
         if name in ("users:profile", "users:edit", "users:delete"):
             return reverse(name, kwargs={"pk": self.owner.pk})
@@ -119,6 +119,7 @@ class World:
             "notes:edit": editor_form(title="Changed"),
             "notes:pin": {"pinned": "1"},
             "notes:check": {"done": "1"},
+            "notes:preview": {"body": "**Plan**"},
         }.get(name, {})
 
 

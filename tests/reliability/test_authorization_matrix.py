@@ -63,6 +63,8 @@ MATRIX = [
     ("notes:public",                             "GET",  200,                           200,                           200,                           200,                           200),
     ("notes:create",                             "GET",  LOGIN,                         200,                           200,                           200,                           200),
     ("notes:create",                             "POST", LOGIN,                         "→ notes:detail",              "→ notes:detail",              "→ notes:detail",              "→ notes:detail"),
+    ("notes:preview",                            "GET",  405,                           405,                           405,                           405,                           405),
+    ("notes:preview",                            "POST", LOGIN,                         200,                           200,                           200,                           200),
     ("notes:detail",                             "GET",  404,                           200,                           404,                           200,                           200),
     ("notes:detail (public note)",               "GET",  200,                           200,                           200,                           200,                           200),
     ("notes:edit",                               "GET",  LOGIN,                         200,                           404,                           200,                           200),
