@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 NOTES = reverse("notes:list")
 MEMBERS = reverse("users:directory")
 PAGE_SUFFIXES = ["", "edit/", "delete/"]
-LIST_PAGES = ["notes:list", "notes:public", "users:directory"]
+LIST_PAGES = ["notes:list", "notes:public", "notes:trash", "users:directory"]
 
 
 def url_name(path: str) -> str | None:
