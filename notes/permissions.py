@@ -14,6 +14,7 @@ Visitor = User | AnonymousUser
 
 
 def is_owner(user: Visitor, note: Note) -> bool:
+    """Whether `user` wrote `note`."""
     return user.is_authenticated and note.owner_id == user.pk
 
 
