@@ -64,7 +64,7 @@ def demo_reset() -> SeedResult:
     result = SeedResult()
     ids = list(demo_users().values_list("pk", flat=True))
     for start in range(0, len(ids), 1000):
-        result.notes_deleted += Note.objects.filter(owner_id__in=ids[start : start + 1000]).delete()[0]
+        result.notes_deleted += Note.everything.filter(owner_id__in=ids[start : start + 1000]).delete()[0]
     result.users_deleted = demo_users().delete()[1].get(User._meta.label, 0)
     return result
 

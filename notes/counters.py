@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from bson import ObjectId
@@ -39,6 +40,13 @@ def view_count_key(note_id: object) -> str:
 def leaderboard_key(day: datetime.date | None = None) -> str:
     year, week, _ = (day or timezone.now().date()).isocalendar()
     return f"{LEADERBOARD_PREFIX}{year}-W{week:02d}"
+
+
+def leaderboard_keys_kept(day: datetime.date | None = None) -> list[str]:
+    """The boards that may still exist on `day`: each is written in its own week and kept LEADERBOARD_TTL after."""
+    today = day or timezone.now().date()
+    weeks = LEADERBOARD_TTL // int(datetime.timedelta(weeks=1).total_seconds()) + 1
+    return [leaderboard_key(today - datetime.timedelta(weeks=back)) for back in range(weeks)]
 
 
 def recently_viewed_key(user_id: int) -> str:
@@ -105,6 +113,27 @@ def recently_viewed(*, user_id: int) -> list[str] | None:
         logger.warning("Could not read member %s's recently viewed notes: %s", user_id, error)
         return None
     return [member.decode() for member in members]
+
+
+def note_counters_delete(note_ids: Iterable[object]) -> int | None:
+    """Drop the live view counters of deleted notes and take them off the boards; return how many counters went.
+
+    None when Redis is unavailable: the counters stay until `check_integrity --fix` removes them.
+    Members' recently viewed lists keep the ids; the pages that read them skip notes that are gone.
+    """
+    members = [str(note_id) for note_id in note_ids]
+    if not members:
+        return 0
+    try:
+        with _redis().pipeline(transaction=False) as pipe:
+            pipe.delete(*map(view_count_key, members))
+            for board in leaderboard_keys_kept():
+                pipe.zrem(board, *members)
+            results = pipe.execute()
+    except RedisError as error:
+        logger.warning("Could not drop the view counters of %d deleted notes: %s", len(members), error)
+        return None
+    return int(results[0])
 
 
 @dataclass

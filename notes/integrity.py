@@ -15,8 +15,8 @@ BATCH = 1000
 
 
 def orphan_notes() -> dict[int, int]:
-    """Return how many notes each owner who no longer exists left behind."""
-    per_owner = dict(Note.objects.values_list("owner_id").annotate(n=Count("pk")).order_by())
+    """Return how many notes, trashed ones included, each owner who no longer exists left behind."""
+    per_owner = dict(Note.everything.values_list("owner_id").annotate(n=Count("pk")).order_by())
     existing = existing_member_ids(sorted(per_owner))
     return {owner_id: per_owner[owner_id] for owner_id in sorted(set(per_owner) - existing)}
 
@@ -33,7 +33,7 @@ def _existing_note_ids(candidate_ids: list[str]) -> set[str]:
     existing: set[str] = set()
     for start in range(0, len(valid), BATCH):
         existing.update(
-            str(pk) for pk in Note.objects.filter(pk__in=valid[start : start + BATCH]).values_list("pk", flat=True)
+            str(pk) for pk in Note.everything.filter(pk__in=valid[start : start + BATCH]).values_list("pk", flat=True)
         )
     return existing
 

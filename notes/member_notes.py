@@ -22,7 +22,8 @@ class MemberNotes:
 
     @cached_property
     def count(self) -> int:
-        return self.notes.count()
+        """Every note of theirs, the trash included: what deleting the members deletes."""
+        return Note.everything.filter(owner_id__in=self.member_ids).count()
 
     @cached_property
     def public_count(self) -> int:

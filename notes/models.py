@@ -1,12 +1,14 @@
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from functools import cached_property
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MinLengthValidator, validate_slug
 from django.db import models
+from django.utils import timezone
 from django_mongodb_backend.fields import ArrayField, EmbeddedModelArrayField
 from django_mongodb_backend.models import EmbeddedModel
 
@@ -22,6 +24,7 @@ MAX_ATTRIBUTE_NAME_LENGTH = 100
 MAX_ATTRIBUTE_VALUE_LENGTH = 1000
 MAX_BODY_LENGTH = 100_000
 MAX_REVISIONS = 10
+TRASH_DAYS = 30  # how long a note stays in the trash before purge_trash deletes it for good
 NUL = "\x00"
 NUL_MESSAGE = "Null characters are not allowed."  # the editor's form fields say the same
 
@@ -135,6 +138,17 @@ class NoteQuerySet(models.QuerySet["Note"]):
     def newest_first(self) -> NoteQuerySet:
         return self.order_by("-updated_at", "-pk")
 
+    def trashed(self) -> NoteQuerySet:
+        """Keep the notes in the trash."""
+        return self.filter(trashed_at__isnull=False)
+
+    def trashed_before(self, moment: datetime.datetime) -> NoteQuerySet:
+        """Keep the notes moved to the trash before `moment`."""
+        return self.filter(trashed_at__lt=moment)
+
+    def latest_trashed_first(self) -> NoteQuerySet:
+        return self.order_by("-trashed_at", "-pk")
+
     # Every write to notes drops the cached pages showing them (notes.topics): these, Note.save() and
     # Note.delete() through the ORM; the import for its raw writes (tests/page_cache/test_write_paths.py).
     def delete(self) -> tuple[int, dict[str, int]]:
@@ -153,6 +167,20 @@ class NoteQuerySet(models.QuerySet["Note"]):
         created = super().bulk_create(objs, *args, **kwargs)
         notes_changed(note.owner_id for note in created)
         return created
+
+
+NoteManager = models.Manager.from_queryset(NoteQuerySet)
+
+
+class LiveNoteManager(NoteManager["Note"]):
+    """The notes outside the trash: what every page, list and count shows.
+
+    A document without `trashed_at` (written before the trash existed) is live: the backend sends
+    `isnull` as `$or: [{trashed_at: {$exists: false}}, {trashed_at: null}]`.
+    """
+
+    def get_queryset(self) -> NoteQuerySet:
+        return cast(NoteQuerySet, super().get_queryset()).filter(trashed_at__isnull=True)
 
 
 class Note(models.Model):
@@ -183,8 +211,11 @@ class Note(models.Model):
     view_count = models.PositiveIntegerField(default=0, editable=False, help_text="Views folded in from Redis.")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the note went to the trash; None while it is live. Written only by trashing and restoring.
+    trashed_at = models.DateTimeField(null=True, blank=True, editable=False)
 
-    objects = NoteQuerySet.as_manager()
+    objects = LiveNoteManager()  # the default manager: pages, lists, counts, the admin
+    everything = NoteManager()  # the trash included: the trash page, purge, integrity, member deletion
     owner_name: str | None  # the owner's public name, set for display (notes.owners, the admin)
 
     class Meta:
@@ -201,7 +232,8 @@ class Note(models.Model):
     def save(self, *args: Any, **kwargs: Any) -> None:
         """Save, and drop the cached pages showing notes.
 
-        An update never writes `view_count`: a fold may have raised it since this note was read.
+        An update never writes `view_count` (a fold may have raised it since this note was read)
+        nor `trashed_at` (an edit from another tab must not bring a note back from the trash).
         """
         if not self._state.adding and kwargs.get("update_fields") is None:
             kwargs["update_fields"] = EDITABLE_FIELDS
@@ -216,6 +248,22 @@ class Note(models.Model):
     @property
     def is_public(self) -> bool:
         return self.visibility == self.Visibility.PUBLIC
+
+    @property
+    def is_trashed(self) -> bool:
+        return self.trashed_at is not None
+
+    @property
+    def trash_expires_at(self) -> datetime.datetime | None:
+        """When a note in the trash is due to be deleted for good (by the first purge_trash after it)."""
+        return None if self.trashed_at is None else self.trashed_at + datetime.timedelta(days=TRASH_DAYS)
+
+    @property
+    def trash_days_left(self) -> int | None:
+        """Whole days left before a note in the trash is deleted for good: 29 just after trashing, 0 on its last day."""
+        if self.trash_expires_at is None:
+            return None
+        return max(0, (self.trash_expires_at - timezone.now()).days)
 
     @property
     def attribute_pairs(self) -> list[tuple[str, str]]:
@@ -264,7 +312,9 @@ class Note(models.Model):
         self.revisions = [earlier, *self.revisions][:MAX_REVISIONS]
 
 
-# Every stored field but the primary key and the folded view count: what saving an edit writes.
+# Every stored field but the primary key, the folded view count and the trash's: what saving an edit writes.
 EDITABLE_FIELDS = [
-    field.name for field in Note._meta.concrete_fields if not field.primary_key and field.name != "view_count"
+    field.name
+    for field in Note._meta.concrete_fields
+    if not field.primary_key and field.name not in ("view_count", "trashed_at")
 ]

@@ -13,26 +13,39 @@ from users.models import User
 Visitor = User | AnonymousUser
 
 
+def is_owner(user: Visitor, note: Note) -> bool:
+    """Whether `user` wrote `note`."""
+    return user.is_authenticated and note.owner_id == user.pk
+
+
 def can_write(user: Visitor, note: Note) -> bool:
-    """Whether `user` may edit and delete `note`: its owner and staff may."""
-    return user.is_authenticated and (note.owner_id == user.pk or user.is_staff)
+    """Whether `user` may edit, pin or trash `note`: its owner and staff may, unless it is in the trash."""
+    return not note.is_trashed and user.is_authenticated and (note.owner_id == user.pk or user.is_staff)
 
 
 def can_read(user: Visitor, note: Note) -> bool:
-    """Whether `user` may read `note`: anyone a public note, the owner and staff a private one."""
+    """Whether `user` may read `note`: anyone a public note, the owner and staff a private one, only the owner a trashed one."""
+    if note.is_trashed:
+        return is_owner(user, note)
     return note.is_public or can_write(user, note)
 
 
-def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool) -> Note:
-    """Return the note `user` may read (or, with `write`, change), with `owner_name` set; else raise 404.
+def can_take_out_of_trash(user: Visitor, note: Note) -> bool:
+    """Whether `user` may restore `note` or delete it for good: only its owner, and only from the trash."""
+    return note.is_trashed and is_owner(user, note)
+
+
+def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool = False, trashed: bool = False) -> Note:
+    """Return the note `user` may read (or, with `write`, change; with `trashed`, take out of their trash), with `owner_name` set; else raise 404.
 
     A note the user may not see answers exactly as a note that does not exist, and so does a
-    note whose owner is gone (an orphan: pages never show it).
+    note whose owner is gone (an orphan: pages never show it). A note in the trash is its
+    owner's alone: everyone else, staff too, gets a 404, and nobody may edit it.
     """
     if not ObjectId.is_valid(pk):
         raise Http404("No such note.")
-    note = Note.objects.filter(pk=ObjectId(pk)).first()
-    allowed = can_write if write else can_read
+    note = Note.everything.filter(pk=ObjectId(pk)).first()
+    allowed = can_take_out_of_trash if trashed else can_write if write else can_read
     if note is None or not allowed(user, note) or not with_owner_names([note]):
         raise Http404("No such note.")
     return note

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
+from django.utils import timezone
 
-from notes.models import ChecklistItem, Note
+from notes.counters import note_counters_delete
+from notes.models import ChecklistItem, Note, NoteQuerySet
+
+DELETE_BATCH = 1000
 
 
 def note_create(
@@ -60,7 +67,7 @@ def note_update(
     try:
         note.save()
     except DatabaseError:
-        if Note.objects.filter(pk=note.pk).exists():
+        if Note.everything.filter(pk=note.pk).exists():
             raise
         raise ValidationError("This note was deleted while you were editing it.", code="deleted") from None
     return note
@@ -84,18 +91,69 @@ def note_checklist_item_mark(*, note: Note, index: int, done: bool) -> Note:
     return note
 
 
+def note_trash(*, note: Note) -> Note:
+    """Move `note` to the trash: it leaves every page and list but its owner's trash, for TRASH_DAYS days."""
+    note.trashed_at = timezone.now()
+    note.save(update_fields=["trashed_at"])
+    return note
+
+
+def note_restore(*, note: Note) -> Note:
+    """Take `note` out of the trash, back to its place in the lists (its last-changed time is kept)."""
+    note.trashed_at = None
+    note.save(update_fields=["trashed_at"])
+    return note
+
+
 def note_delete(*, note: Note) -> None:
-    """Delete one note."""
+    """Delete one note for good, and its view counters."""
+    note_id = note.pk
     note.delete()
+    note_counters_delete([note_id])
+
+
+@dataclass
+class DeletedForGood:
+    notes: int = 0  # notes deleted
+    counters: int | None = 0  # their view counters dropped; None when Redis was unavailable
+
+
+def notes_delete_for_good(notes: NoteQuerySet) -> DeletedForGood:
+    """Delete `notes` for good, DELETE_BATCH at a time, and drop the view counters of those that went.
+
+    A note that leaves `notes` meanwhile (restored from the trash) is neither deleted nor loses its counters.
+    """
+    result = DeletedForGood()
+    while note_ids := list(notes.values_list("pk", flat=True)[:DELETE_BATCH]):
+        deleted, _ = notes.filter(pk__in=note_ids).delete()
+        if not deleted:
+            break
+        if deleted < len(note_ids):
+            kept = set(Note.everything.filter(pk__in=note_ids).values_list("pk", flat=True))
+            note_ids = [note_id for note_id in note_ids if note_id not in kept]
+        dropped = note_counters_delete(note_ids)
+        result.notes += deleted
+        result.counters = None if dropped is None or result.counters is None else result.counters + dropped
+    return result
+
+
+def notes_trash_empty(*, owner_id: int) -> int:
+    """Delete for good every note in the trash of `owner_id`; return how many were deleted."""
+    return notes_delete_for_good(Note.everything.owned_by(owner_id).trashed()).notes
+
+
+def notes_trash_purge(*, trashed_before: datetime.datetime) -> DeletedForGood:
+    """Delete for good every note moved to the trash before `trashed_before`, with its view counters."""
+    return notes_delete_for_good(Note.everything.trashed_before(trashed_before))
 
 
 def notes_delete_for_owner(*, owner_id: int) -> int:
-    """Delete every note of one owner; return how many were deleted."""
-    deleted, _ = Note.objects.owned_by(owner_id).delete()
+    """Delete every note of one owner, the trash included; return how many were deleted."""
+    deleted, _ = Note.everything.owned_by(owner_id).delete()
     return deleted
 
 
 def notes_delete_for_owners(*, owner_ids: list[int]) -> int:
-    """Delete every note of the owners; return how many were deleted."""
-    deleted, _ = Note.objects.filter(owner_id__in=owner_ids).delete()
+    """Delete every note of the owners, the trash included; return how many were deleted."""
+    deleted, _ = Note.everything.filter(owner_id__in=owner_ids).delete()
     return deleted

@@ -21,4 +21,8 @@ urlpatterns = [
     path("<objectid:pk>/delete/", views.NoteDeleteView.as_view(), name="delete"),
     path("<objectid:pk>/pin/", views.note_pin_view, name="pin"),
     path("<objectid:pk>/checklist/<int:index>/", views.note_checklist_item_view, name="check"),
+    path("trash/", views.TrashView.as_view(), name="trash"),
+    path("trash/empty/", views.TrashEmptyView.as_view(), name="trash_empty"),
+    path("<objectid:pk>/restore/", views.note_restore_view, name="restore"),
+    path("<objectid:pk>/delete-forever/", views.NoteDeleteForeverView.as_view(), name="delete_forever"),
 ]

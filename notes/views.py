@@ -1,4 +1,4 @@
-"""The notes pages: my notes, public notes, and one note's page, editor and delete confirmation."""
+"""The notes pages: my notes, public notes, one note's page, editor and delete confirmation, and the trash."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from bson import ObjectId
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.messages.views import SuccessMessageMixin
@@ -14,6 +15,7 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -23,10 +25,27 @@ from django.views.generic.edit import FormMixin
 
 from notes.counters import note_view_record
 from notes.forms import EditorAction, NoteBodyForm, NoteForm
-from notes.models import MAX_ATTRIBUTES, MAX_BODY_LENGTH, MAX_CHECKLIST_ITEMS, MAX_REVISIONS, Note, NoteQuerySet
+from notes.models import (
+    MAX_ATTRIBUTES,
+    MAX_BODY_LENGTH,
+    MAX_CHECKLIST_ITEMS,
+    MAX_REVISIONS,
+    TRASH_DAYS,
+    Note,
+    NoteQuerySet,
+)
 from notes.owners import with_owner_names
-from notes.permissions import can_write, get_note_for
-from notes.services import note_checklist_item_mark, note_create, note_delete, note_pin, note_update
+from notes.permissions import can_take_out_of_trash, can_write, get_note_for
+from notes.services import (
+    note_checklist_item_mark,
+    note_create,
+    note_delete,
+    note_pin,
+    note_restore,
+    note_trash,
+    note_update,
+    notes_trash_empty,
+)
 from notes.topics import NOTES
 from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
@@ -218,11 +237,12 @@ class NoteUpdateView(LoginRequiredMixin, NoteEditorMixin, FormView):
 
 
 class NoteDeleteView(LoginRequiredMixin, SuccessMessageMixin, FormView):
-    """Ask before deleting a note; the POST deletes it."""
+    """Ask before moving a note to the trash (static/js/trash.js skips asking); the POST moves it, and offers Undo."""
 
     form_class = forms.Form
     template_name = "notes/note_confirm_delete.html"
     success_url = reverse_lazy("notes:list")
+    extra_context = {"trash_days": TRASH_DAYS}
 
     @cached_property
     def note(self) -> Note:
@@ -232,21 +252,28 @@ class NoteDeleteView(LoginRequiredMixin, SuccessMessageMixin, FormView):
         return super().get_context_data(note=self.note, **kwargs)
 
     def form_valid(self, form: forms.Form) -> HttpResponse:
-        note_delete(note=self.note)
+        note_trash(note=self.note)
         return super().form_valid(form)
 
     def get_success_message(self, cleaned_data: dict[str, Any]) -> str:
-        return f"Deleted “{self.note.title}”."
+        """Say where the note went, with an Undo button for its owner (staff cannot reach a member's trash)."""
+        undo = can_take_out_of_trash(self.request.user, self.note)
+        return render_to_string("notes/_trashed_message.html", {"note": self.note, "undo": undo}, self.request)
 
 
 def _quick_action_answer(request: HttpRequest, note: Note, state: dict[str, Any]) -> HttpResponse:
     """Answer a quick action: JSON for the page's script, else back where the form was (or to the note)."""
     if request.headers.get("Accept") == "application/json":
         return JsonResponse(state)
+    return redirect(_posted_next(request, default=reverse("notes:detail", args=[note.pk])))
+
+
+def _posted_next(request: HttpRequest, *, default: str) -> str:
+    """The page a form came from (its posted `next`) if it is on this site, else `default`."""
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("notes:detail", args=[note.pk])
-    return redirect(back)
+        return default
+    return back
 
 
 def _posted_switch(request: HttpRequest, name: str) -> bool:
@@ -290,3 +317,69 @@ def note_preview_view(request: HttpRequest) -> HttpResponse:
             " ".join(map(str, form.errors["body"])), status=status, content_type="text/plain; charset=utf-8"
         )
     return render(request, "notes/_body_preview.html", {"body": form.cleaned_data["body"]})
+
+
+# ----------------------------------------------------------------------------- the trash
+
+
+class TrashView(LoginRequiredMixin, LastPageRedirectMixin, ListView):
+    """The member's notes in the trash, the latest trashed first, each with the days it has left."""
+
+    template_name = "notes/trash.html"
+    context_object_name = "notes"
+    paginate_by = NOTES_PER_PAGE
+    extra_context = {"trash_days": TRASH_DAYS}
+
+    def get_queryset(self) -> NoteQuerySet:
+        return Note.everything.owned_by(cast(int, self.request.user.pk)).trashed().latest_trashed_first()
+
+
+@require_POST
+@login_required
+def note_restore_view(request: HttpRequest, pk: ObjectId) -> HttpResponse:
+    """Take a note out of its owner's trash (Undo, the trash page, the note's page), and go back."""
+    note = note_restore(note=get_note_for(request.user, pk, trashed=True))
+    messages.success(request, f"Restored “{note.title}”.")
+    return redirect(_posted_next(request, default=reverse("notes:detail", args=[note.pk])))
+
+
+class NoteDeleteForeverView(LoginRequiredMixin, SuccessMessageMixin, FormView):
+    """Ask before deleting a note in the trash for good; the POST deletes it."""
+
+    form_class = forms.Form
+    template_name = "notes/note_confirm_delete_forever.html"
+    success_url = reverse_lazy("notes:trash")
+
+    @cached_property
+    def note(self) -> Note:
+        return get_note_for(self.request.user, self.kwargs["pk"], trashed=True)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(note=self.note, **kwargs)
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        note_delete(note=self.note)
+        return super().form_valid(form)
+
+    def get_success_message(self, cleaned_data: dict[str, Any]) -> str:
+        return f"Deleted “{self.note.title}” for good."
+
+
+class TrashEmptyView(LoginRequiredMixin, FormView):
+    """Ask before deleting every note in the member's trash for good; the POST deletes them."""
+
+    form_class = forms.Form
+    template_name = "notes/trash_confirm_empty.html"
+    success_url = reverse_lazy("notes:trash")
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        trashed = Note.everything.owned_by(cast(int, self.request.user.pk)).trashed().count()
+        return super().get_context_data(trashed=trashed, **kwargs)
+
+    def form_valid(self, form: forms.Form) -> HttpResponse:
+        deleted = notes_trash_empty(owner_id=cast(int, self.request.user.pk))
+        if deleted:
+            messages.success(self.request, f"Deleted {deleted} note{'' if deleted == 1 else 's'} for good.")
+        else:
+            messages.info(self.request, "The trash was already empty.")
+        return super().form_valid(form)

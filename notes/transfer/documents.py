@@ -28,6 +28,7 @@ OPTIONAL = {
     "revisions": (list, list),
     "view_count": (int, 0),
 }
+NULLABLE = {"trashed_at": datetime.datetime}  # null or missing: the note is not in the trash
 
 
 def _type_name(kind: type) -> str:
@@ -58,7 +59,7 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
     if not isinstance(document, dict):
         return None, ["a line must be a JSON object"]
     problems = []
-    unknown = sorted(set(document) - set(REQUIRED) - set(OPTIONAL))
+    unknown = sorted(set(document) - set(REQUIRED) - set(OPTIONAL) - set(NULLABLE))
     if unknown:
         problems.append(f"unknown fields: {', '.join(unknown)}")
     for name, kind in REQUIRED.items():
@@ -72,6 +73,10 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
             stored[name] = default() if callable(default) else default
         elif not _is_a(document[name], kind):
             problems.append(f"{name!r} must be {_type_name(kind)}")
+    for name, kind in NULLABLE.items():
+        stored.setdefault(name, None)
+        if stored[name] is not None and not _is_a(stored[name], kind):
+            problems.append(f"{name!r} must be {_type_name(kind)} or null")
     if problems:
         return None, problems
     problems += _embedded_problems(stored)
@@ -89,6 +94,7 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
         created_at=stored["created_at"],
         updated_at=stored["updated_at"],
         view_count=stored["view_count"],
+        trashed_at=stored["trashed_at"],
         checklist=[ChecklistItem(**item) for item in stored["checklist"]],
         revisions=[Revision(**revision) for revision in stored["revisions"]],
     )

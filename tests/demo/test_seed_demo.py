@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from io import StringIO
 
 import pytest
@@ -66,6 +67,9 @@ def test_the_same_seed_gives_the_same_data(mongo_db):
 def test_reset_removes_demo_members_and_their_notes_but_no_one_else(alice, mongo_db):
     mongo_db["notes_note"].insert_one({"owner_id": alice.pk, "title": "Alice's own"})
     seed("--users", "3", "--notes-per-user", "2")
+    mongo_db["notes_note"].update_one(
+        {"owner_id": {"$ne": alice.pk}}, {"$set": {"trashed_at": datetime.datetime(2026, 1, 1)}}
+    )
 
     output = seed("--users", "0", "--reset")
 

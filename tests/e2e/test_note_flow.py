@@ -84,9 +84,8 @@ def test_member_writes_finds_edits_shares_and_deletes_a_note(page: Page, new_pag
     expect(control(main(reader), "Edit")).to_have_count(0)
     expect(section(reader, "Earlier versions")).to_have_count(0)
 
-    control(main(page), "Delete").click()
-    main(page).get_by_role("button", name="Delete").click()
-    expect(page.get_by_role("status")).to_have_text("Deleted “Camping trip”.")
+    control(main(page), "Delete").click()  # with JavaScript, straight to the trash (tests/e2e/test_trash_flow.py)
+    expect(page.get_by_role("status")).to_contain_text("Moved “Camping trip” to the trash.")
     expect(page.get_by_text("You have no notes yet.")).to_be_visible()
     reader.reload()
     expect(reader.get_by_role("link", name="Camping trip")).to_have_count(0)

@@ -126,6 +126,23 @@ def test_isnull_matches_a_missing_field(mongo_db, three_notes):
     assert titles(Note.objects.filter(body__isnull=False)) == ["Alpha", "Gamma"]
 
 
+def test_live_notes_are_those_whose_trashed_at_is_null_or_missing(mongo_db, three_notes):
+    """`Note.objects` and the trash's filters; a document from before the trash has no `trashed_at` and is live."""
+    alpha, _, gamma = three_notes
+    mongo_db["notes_note"].update_one({"_id": alpha.pk}, {"$unset": {"trashed_at": ""}})
+    mongo_db["notes_note"].update_one({"_id": gamma.pk}, {"$set": {"trashed_at": datetime.datetime(2026, 1, 1)}})
+    moment = datetime.datetime(2026, 1, 1, 12, tzinfo=datetime.UTC)
+
+    assert titles(Note.objects.all()) == ["Alpha", "Beta"]
+    assert Note.objects.count() == 2
+    assert Note.objects.get(pk=alpha.pk).trashed_at is None
+    assert Note.objects.filter(pk=gamma.pk).first() is None
+    assert titles(Note.everything.trashed()) == ["Gamma"]
+    assert titles(Note.everything.trashed_before(moment)) == ["Gamma"]
+    assert titles(Note.everything.trashed_before(moment - datetime.timedelta(days=1))) == []
+    assert sorted(d["title"] for d in mongo_db["notes_note"].find({"trashed_at": None})) == ["Alpha", "Beta"]
+
+
 def test_q_with_or_and_not(three_notes):
     assert titles(Note.objects.filter(Q(title="Alpha") | Q(owner_id=3))) == ["Alpha", "Gamma"]
     assert titles(Note.objects.filter(~Q(tags__contains=["work"]))) == ["Beta"]

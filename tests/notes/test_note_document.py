@@ -56,7 +56,9 @@ def test_a_note_written_and_edited_through_the_pages_is_one_document_with_arrays
         "created_at",
         "updated_at",
         "view_count",
+        "trashed_at",
     }
+    assert document["trashed_at"] is None
     assert document["tags"] == ["travel", "summer"]
     assert document["checklist"] == [{"text": "passport", "done": True}, {"text": "charger", "done": True}]
     assert document["attributes"] == {"destination": "Lisbon", "nights": "4"}

@@ -159,7 +159,7 @@ def test_staff_reads_edits_and_deletes_someone_elses_private_note(staff_client, 
     assert (document["title"], document["owner_id"]) == ("Moderated", alice.pk)
 
     assert staff_client.post(urls["delete"]).status_code == 302
-    assert mongo_db["notes_note"].count_documents({"_id": private_note.pk}) == 0
+    assert mongo_db["notes_note"].find_one({"_id": private_note.pk})["trashed_at"] is not None
 
 
 @pytest.mark.parametrize(
@@ -281,16 +281,16 @@ def test_owner_edits_visibility_pin_and_tags(alice_client, alice, mongo_db):
 # ----------------------------------------------------------------------------- delete
 
 
-def test_owner_deletes_a_note_after_confirming(alice_client, private_note, mongo_db):
+def test_owner_moves_a_note_to_the_trash_after_confirming(alice_client, private_note, mongo_db):
     url = page_urls(private_note)["delete"]
 
     confirmation = alice_client.get(url)
     assert confirmation.status_code == 200
-    assert "Delete “Alice&#x27;s diary”?" in confirmation.content.decode()
-    assert mongo_db["notes_note"].count_documents({"_id": private_note.pk}) == 1
+    assert "Move “Alice&#x27;s diary” to the trash?" in confirmation.content.decode()
+    assert mongo_db["notes_note"].find_one({"_id": private_note.pk})["trashed_at"] is None
 
     response = alice_client.post(url, follow=True)
 
     assert response.redirect_chain == [(reverse("notes:list"), 302)]
-    assert "Deleted “Alice&#x27;s diary”." in response.content.decode()
-    assert mongo_db["notes_note"].count_documents({"_id": private_note.pk}) == 0
+    assert "Moved “Alice&#x27;s diary” to the trash." in response.content.decode()
+    assert mongo_db["notes_note"].find_one({"_id": private_note.pk})["trashed_at"] is not None

@@ -9,6 +9,7 @@ without being in that table.
 from __future__ import annotations
 
 import ast
+import datetime
 import io
 import json
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from bson import ObjectId
 from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from demo.services import demo_reset, demo_seed
 from notes.models import ChecklistItem, Note
@@ -27,8 +29,12 @@ from notes.services import (
     note_create,
     note_delete,
     note_pin,
+    note_restore,
+    note_trash,
     note_update,
     notes_delete_for_owner,
+    notes_trash_empty,
+    notes_trash_purge,
 )
 from notes.topics import NOTES
 from notes.transfer.importing import notes_import
@@ -92,7 +98,7 @@ def admin_delete_selected(note: Note) -> None:
 NOTE_WRITE_PATHS: dict[str, Callable[[Note], object]] = {
     "create": lambda note: note_create(owner_id=note.owner_id, title="New"),
     "update": edit,
-    "delete": lambda note: note_delete(note=note),
+    "delete for good": lambda note: note_delete(note=note),
     "pin": lambda note: note_pin(note=note, pinned=True),
     "checklist item ticked": tick_a_new_item,
     "queryset delete": lambda note: Note.objects.filter(pk=note.pk).delete(),
@@ -102,12 +108,19 @@ NOTE_WRITE_PATHS: dict[str, Callable[[Note], object]] = {
     "import": lambda note: notes_import(open_lines=import_line(note), on_conflict="replace"),
     "admin delete selected": admin_delete_selected,
     "seed": lambda note: demo_seed(users=1, notes_per_user=1, seed=1),
+    "trash": lambda note: note_trash(note=note),
+    "restore": lambda note: note_restore(note=note),
+    "empty trash": lambda note: notes_trash_empty(owner_id=note.owner_id),
+    "purge": lambda note: notes_trash_purge(trashed_before=timezone.now()),
 }
+# The paths that take a note out of the trash start from a note in it.
+FROM_THE_TRASH = {"restore", "empty trash", "purge"}
 
 
 @pytest.mark.parametrize("path", NOTE_WRITE_PATHS)
-def test_every_write_to_notes_drops_the_lists_and_the_owners_profile(path, alice):
-    note = NoteFactory(owner_id=alice.pk, public=True)
+def test_every_write_to_notes_drops_the_lists_and_the_owners_profile(path, alice, mongo_db):
+    trashed_at = timezone.now() - datetime.timedelta(days=31) if path in FROM_THE_TRASH else None
+    note = NoteFactory(owner_id=alice.pk, public=True, trashed_at=trashed_at)
     topics = [NOTES] if path == "seed" else [NOTES, member_topic(alice.pk)]
     before = versions(*topics)
 
@@ -115,6 +128,8 @@ def test_every_write_to_notes_drops_the_lists_and_the_owners_profile(path, alice
 
     after = versions(*topics)
     assert all(after[topic] not in (None, before[topic]) for topic in topics), (before, after)
+    if path in FROM_THE_TRASH:  # the write happened: the note is out of the trash, one way or the other
+        assert mongo_db["notes_note"].count_documents({"_id": note.pk, "trashed_at": {"$ne": None}}) == 0
 
 
 MEMBER_WRITE_PATHS: dict[str, Callable[[User], object]] = {

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from django.contrib.auth.tokens import default_token_generator
 from django.test import Client
 from django.urls import resolve, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
@@ -43,6 +44,7 @@ class World:
     """Fresh people and a note for one request: its owner, another member, a staff member, a superuser.
 
     The owner is a member, or (`owner_kind`) a staff member or a superuser: staff against staff.
+    With `trashed`, the note is in its owner's trash.
     """
 
     owner: User
@@ -53,7 +55,9 @@ class World:
     new_email: bool = False
 
     @classmethod
-    def create(cls, *, public: bool = False, owner_kind: str = "member", new_email: bool = False) -> World:
+    def create(
+        cls, *, public: bool = False, owner_kind: str = "member", new_email: bool = False, trashed: bool = False
+    ) -> World:
         roles = {
             "member": {},
             "staff member": {"is_staff": True},
@@ -61,7 +65,10 @@ class World:
         }
         owner = UserFactory(**roles[owner_kind])
         checklist = [ChecklistItem(text="Pack")]
-        note = NoteFactory(owner_id=owner.pk, checklist=checklist, **({"public": True} if public else {}))
+        trashed_at = timezone.now() if trashed else None
+        note = NoteFactory(
+            owner_id=owner.pk, checklist=checklist, trashed_at=trashed_at, **({"public": True} if public else {})
+        )
         return cls(
             owner=owner,
             other=UserFactory(),
@@ -81,7 +88,14 @@ class World:
         """The URL `name` about this world's owner or note."""
         if name == "notes:check":
             return reverse(name, kwargs={"pk": self.note.pk, "index": 0})
-        if name.startswith("notes:") and name not in ("notes:list", "notes:public", "notes:create", "notes:preview"):
+        if name.startswith("notes:") and name not in (
+            "notes:list",
+            "notes:public",
+            "notes:create",
+            "notes:preview",
+            "notes:trash",
+            "notes:trash_empty",
+        ):
             return reverse(name, kwargs={"pk": self.note.pk})
         if name in ("users:profile", "users:edit", "users:delete"):
             return reverse(name, kwargs={"pk": self.owner.pk})

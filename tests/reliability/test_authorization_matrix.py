@@ -4,7 +4,8 @@ Each request is made in a fresh world (tests.reliability.routes.World): the owne
 or account in the URL, another member, a staff member without superuser status, a superuser, or
 an anonymous visitor. On a URL about no one (the directory, sign-up, my notes) "owner" is simply
 a member. A target's "(staff member)" or "(superuser)" makes the owner one: staff against staff,
-and against superusers; "(new email)" posts a changed email with the sender's current password.
+and against superusers; "(new email)" posts a changed email with the sender's current password;
+"(note in the trash)" puts the note in its owner's trash.
 POSTs send what a browser would send to succeed. A cell is the status code, or "→ <view name>"
 for a redirect. A GET, or a POST that is refused, must leave every stored member row and note as it was.
 """
@@ -79,6 +80,21 @@ MATRIX = [
     ("notes:check",                              "GET",  405,                           405,                           405,                           405,                           405),
     ("notes:check",                              "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
     ("notes:check (public note)",                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    # The trash: a note in it is its owner's alone, staff included; nobody edits it.
+    ("notes:trash",                              "GET",  LOGIN,                         200,                           200,                           200,                           200),
+    ("notes:trash_empty",                        "GET",  LOGIN,                         200,                           200,                           200,                           200),
+    ("notes:trash_empty (note in the trash)",    "POST", LOGIN,                         "→ notes:trash",               "→ notes:trash",               "→ notes:trash",               "→ notes:trash"),
+    ("notes:detail (note in the trash)",         "GET",  404,                           200,                           404,                           404,                           404),
+    ("notes:edit (note in the trash)",           "GET",  LOGIN,                         404,                           404,                           404,                           404),
+    ("notes:edit (note in the trash)",           "POST", LOGIN,                         404,                           404,                           404,                           404),
+    ("notes:delete (note in the trash)",         "POST", LOGIN,                         404,                           404,                           404,                           404),
+    ("notes:pin (note in the trash)",            "POST", LOGIN,                         404,                           404,                           404,                           404),
+    ("notes:restore",                            "GET",  405,                           405,                           405,                           405,                           405),
+    ("notes:restore",                            "POST", LOGIN,                         404,                           404,                           404,                           404),
+    ("notes:restore (note in the trash)",        "POST", LOGIN,                         "→ notes:detail",              404,                           404,                           404),
+    ("notes:delete_forever",                     "GET",  LOGIN,                         404,                           404,                           404,                           404),
+    ("notes:delete_forever (note in the trash)", "GET",  LOGIN,                         200,                           404,                           404,                           404),
+    ("notes:delete_forever (note in the trash)", "POST", LOGIN,                         "→ notes:trash",               404,                           404,                           404),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),
@@ -88,10 +104,13 @@ MATRIX = [
 
 
 def world_for(target: str) -> World:
-    """A fresh world for a row's target: "(public note)", "(staff member)", "(superuser)", "(new email)"."""
+    """A fresh world for a row's target: "(public note)", "(staff member)", "(superuser)", "(new email)", "(note in the trash)"."""
     kinds = [kind for kind in ("staff member", "superuser") if kind in target]
     return World.create(
-        public="public note" in target, owner_kind=kinds[0] if kinds else "member", new_email="new email" in target
+        public="public note" in target,
+        owner_kind=kinds[0] if kinds else "member",
+        new_email="new email" in target,
+        trashed="note in the trash" in target,
     )
 
 

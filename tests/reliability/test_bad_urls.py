@@ -28,7 +28,9 @@ pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 NOTES = reverse("notes:list")
 MEMBERS = reverse("users:directory")
 PAGE_SUFFIXES = ["", "edit/", "delete/"]
-LIST_PAGES = ["notes:list", "notes:public", "users:directory"]
+NOTE_SUFFIXES = [*PAGE_SUFFIXES, "restore/", "delete-forever/"]
+NOT_ALLOWED = {("notes:detail", "post"), ("notes:restore", "get")}  # 405: the view takes only the other method
+LIST_PAGES = ["notes:list", "notes:public", "notes:trash", "users:directory"]
 
 
 def url_name(path: str) -> str | None:
@@ -46,18 +48,18 @@ def test_staff_gets_404_for_junk_or_missing_note_ids_and_nothing_changes(staff_c
     @DRILL
     @given(
         segment=st.one_of(not_object_ids, missing_object_ids, missing_object_ids.map(str.upper)),
-        suffix=st.sampled_from(PAGE_SUFFIXES),
+        suffix=st.sampled_from(NOTE_SUFFIXES),
         method=st.sampled_from(["get", "post"]),
     )
     def drill(segment: str, suffix: str, method: str) -> None:
         path = f"{NOTES}{segment}/{suffix}"
         name = url_name(path)
-        assume(name in (None, "notes:detail", "notes:edit", "notes:delete"))
+        assume(name in (None, "notes:detail", "notes:edit", "notes:delete", "notes:restore", "notes:delete_forever"))
         assume(segment.lower() != str(alice_note.pk))
 
         response = getattr(staff_client, method)(path)
 
-        expected = 405 if (name, method) == ("notes:detail", "post") else 404
+        expected = 405 if (name, method) in NOT_ALLOWED else 404
         assert response.status_code == expected, (path, response.status_code)
         assert stored() == before
 
