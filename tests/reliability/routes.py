@@ -1,4 +1,4 @@
-"""Every URL of the users and notes apps, read from their URLconfs, with a valid request for each."""
+"""Every URL of the users, notes and home apps, read from their URLconfs, with a valid request for each."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.urls import resolve, reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+import home.urls
 import notes.urls
 import users.urls
 from notes.models import ChecklistItem, Note
@@ -21,7 +22,7 @@ from tests.notes.posts import editor_form
 from users.models import User
 
 NEW_PASSWORD = "An0ther-long-passphrase"
-URLCONFS = [users.urls, notes.urls]
+URLCONFS = [users.urls, notes.urls, home.urls]
 
 
 def routes(urlconf: ModuleType) -> list[tuple[str, list[str]]]:

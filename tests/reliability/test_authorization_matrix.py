@@ -1,4 +1,4 @@
-"""Who may open what: every users and notes URL, and the admin, for each persona, as one table.
+"""Who may open what: every users, notes and home URL, and the admin, for each persona, as one table.
 
 Each request is made in a fresh world (tests.reliability.routes.World): the owner of the note
 or account in the URL, another member, a staff member without superuser status, a superuser, or
@@ -77,6 +77,7 @@ MATRIX = [
     ("notes:check",                              "GET",  405,                           405,                           405,                           405,                           405),
     ("notes:check",                              "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
     ("notes:check (public note)",                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    ("home:home",                                "GET",  200,                           200,                           200,                           200,                           200),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),
@@ -104,7 +105,7 @@ def answer(world: World, persona: str, name: str, method: str, stored) -> int | 
     return cell
 
 
-@pytest.mark.parametrize("section", ["users:", "notes:", "admin:"])
+@pytest.mark.parametrize("section", ["users:", "notes:", "home:", "admin:"])
 def test_authorization_matrix(stored, section):
     """Compare whole rows: a failure lists every row that differs, each with all four personas."""
     rows = [row for row in MATRIX if row[0].startswith(section)]
@@ -119,7 +120,7 @@ def test_authorization_matrix(stored, section):
     assert observed == expected
 
 
-def test_every_users_and_notes_url_and_method_has_a_row():
+def test_every_url_and_method_of_the_apps_has_a_row():
     served = {(name, method) for urlconf in URLCONFS for name, methods in routes(urlconf) for method in methods}
     rows = {(target.split()[0], method) for target, method, *_ in MATRIX if not target.startswith("admin:")}
 
