@@ -1,4 +1,4 @@
-"""Who may open what: every users, notes and home URL, and the admin, for each persona, as one table.
+"""Who may open what: every users, notes, home and health URL, and the admin, for each persona, as one table.
 
 Each request is made in a fresh world (tests.reliability.routes.World): the owner of the note
 or account in the URL, another member, a staff member without superuser status, a superuser, or
@@ -78,6 +78,10 @@ MATRIX = [
     ("notes:check",                              "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
     ("notes:check (public note)",                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
     ("home:home",                                "GET",  200,                           200,                           200,                           200,                           200),
+    ("health:readyz",                            "GET",  200,                           200,                           200,                           200,                           200),
+    ("health:readyz",                            "POST", 405,                           405,                           405,                           405,                           405),
+    ("health:status",                            "GET",  LOGIN,                         403,                           403,                           200,                           200),
+    ("health:status",                            "POST", 405,                           405,                           405,                           405,                           405),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),
@@ -105,7 +109,7 @@ def answer(world: World, persona: str, name: str, method: str, stored) -> int | 
     return cell
 
 
-@pytest.mark.parametrize("section", ["users:", "notes:", "home:", "admin:"])
+@pytest.mark.parametrize("section", ["users:", "notes:", "home:", "health:", "admin:"])
 def test_authorization_matrix(stored, section):
     """Compare whole rows: a failure lists every row that differs, each with all four personas."""
     rows = [row for row in MATRIX if row[0].startswith(section)]

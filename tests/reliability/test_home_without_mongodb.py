@@ -1,4 +1,4 @@
-"""The home pages degrade when only MongoDB is down (issue #15, item 8): 200 and "Unavailable"."""
+"""The home pages and the status page degrade when only MongoDB is down (issue #15, item 8): 200 and "Unavailable"."""
 
 from __future__ import annotations
 
@@ -15,8 +15,9 @@ from django.test import Client
 from notes.counters import note_view_record
 from users.models import User
 member = User.objects.create_user("member", "member@example.com", "x")
+operator = User.objects.create_user("operator", "operator@example.com", "x", is_staff=True)
 note_view_record(note_id=ObjectId(), owner_id=1, viewer_id=member.pk)  # the page has notes to ask MongoDB for
-for who, path in ((None, "/"), (member, "/")):
+for who, path in ((None, "/"), (member, "/"), (operator, "/status/")):
     client = Client(HTTP_HOST="polystore.test")
     if who is not None:
         client.force_login(who)
@@ -37,5 +38,6 @@ def test_the_pages_answer_while_mongodb_is_down(tmp_path, closed_port):
     assert lines == [
         ["/", "200", "2", "True"],  # the public notes and the most viewed: unavailable, and not kept
         ["/", "200", "1", "True"],  # the member's notes
+        ["/status/", "200", "3", "True"],  # MongoDB does not answer, has no figures, and no chart
         ["0"],  # no copy of the page was kept in Redis
     ], result.stdout + result.stderr
