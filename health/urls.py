@@ -6,4 +6,5 @@ app_name = "health"
 
 urlpatterns = [
     path("readyz", views.readyz, name="readyz"),
+    path("status/", views.store_status_page, name="status"),
 ]

@@ -3,12 +3,16 @@ from __future__ import annotations
 import ipaddress
 import logging
 
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from health.probes import all_statuses
+from health.status import store_status
 from replicas.health import replica_statuses
 from users.throttling import client_ip_address
 
@@ -51,3 +55,13 @@ def may_see_store_details(request: HttpRequest) -> bool:
     except DatabaseError as error:
         logger.info("readyz: staff status unknown (%s); answering without details", error)
         return False
+
+
+@require_GET
+@never_cache
+@login_required
+def store_status_page(request: HttpRequest) -> HttpResponse:
+    """Show staff each store's answer, figures and size, and a chart of notes written per day; others get 403."""
+    if not request.user.is_staff:
+        raise PermissionDenied("The store status is for staff.")
+    return render(request, "health/status.html", store_status())

@@ -2,6 +2,6 @@ from django.apps import AppConfig
 
 
 class HomeConfig(AppConfig):
-    """The home page: whether each store answers, its counts, the most and recently viewed notes."""
+    """The home page: what Polystore is and what members share for visitors, their own notes for members."""
 
     name = "home"

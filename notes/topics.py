@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from page_cache.versions import topics_changed
 from users.topics import member_topic
 
-NOTES = "notes"  # any note: the public list, the dashboard's counts
+NOTES = "notes"  # any note: the public list, the home page for visitors
 
 
 def notes_changed(owner_ids: Iterable[int]) -> None:

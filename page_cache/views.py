@@ -51,7 +51,9 @@ class AnonymousPageCacheMixin(View):
         if content is not None:
             return HttpResponse(content)
         response = super().dispatch(request, *args, **kwargs)
-        if key is not None and response.status_code == 200 and isinstance(response, SimpleTemplateResponse):
+        # A page that says no-store (one rendered with a store down, showing "Unavailable.") is not kept.
+        keep_it = response.status_code == 200 and "no-store" not in response.get("Cache-Control", "")
+        if key is not None and keep_it and isinstance(response, SimpleTemplateResponse):
 
             def keep(page: SimpleTemplateResponse) -> None:  # a callback's return value would replace the page
                 versioned_set(key, page.content, settings.PAGE_CACHE_SECONDS)

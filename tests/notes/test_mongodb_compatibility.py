@@ -17,6 +17,7 @@ from django.test.utils import isolate_apps
 from django.urls import reverse
 from pymongo import _csot
 
+from notes.figures import member_figures, notes_written_per_day
 from notes.models import ChecklistItem, Note
 from tests.factories import NoteFactory
 
@@ -216,6 +217,30 @@ def test_date_lookups(three_notes):
     this_year = datetime.datetime.now(datetime.UTC).year
 
     assert Note.objects.filter(created_at__year=this_year).count() == 3
+
+
+def test_defer_leaves_fields_unread(three_notes):
+    light = Note.objects.defer("revisions", "attributes").get(pk=three_notes[0].pk)
+
+    assert (light.title, light.tags) == ("Alpha", ["work", "urgent"])
+    assert light.get_deferred_fields() == {"revisions", "attributes"}
+
+
+def test_an_aggregate_with_facet_unwind_group_and_conditional_sums(three_notes):
+    """notes/figures.py: a member's totals and tags in one command ($facet, $unwind, $group, $cond, $filter)."""
+    NoteFactory(owner_id=1, tags=["work"], pinned=True, visibility="public")
+
+    figures = member_figures(1)
+
+    assert (figures.notes, figures.public, figures.pinned, figures.open_items) == (2, 1, 1, 1)
+    assert figures.tags == [("work", 2), ("urgent", 1)]
+
+
+def test_an_aggregate_grouping_by_day_in_a_time_zone(three_notes):
+    """notes/figures.py: notes written per day ($dateToString with a time zone)."""
+    today = datetime.datetime.now(datetime.UTC).date()
+
+    assert notes_written_per_day(days=2, today=today) == [(today - datetime.timedelta(days=1), 0), (today, 3)]
 
 
 @isolate_apps("notes")

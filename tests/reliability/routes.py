@@ -1,4 +1,4 @@
-"""Every URL of the users and notes apps, read from their URLconfs, with a valid request for each."""
+"""Every URL of the users, notes, home and health apps, read from their URLconfs, with a valid request for each."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+import health.urls
+import home.urls
 import notes.urls
 import users.urls
 from notes.models import ChecklistItem, Note
@@ -22,7 +24,7 @@ from tests.notes.posts import editor_form
 from users.models import User
 
 NEW_PASSWORD = "An0ther-long-passphrase"
-URLCONFS = [users.urls, notes.urls]
+URLCONFS = [users.urls, notes.urls, home.urls, health.urls]
 
 
 def routes(urlconf: ModuleType) -> list[tuple[str, list[str]]]:

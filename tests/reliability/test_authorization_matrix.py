@@ -1,4 +1,4 @@
-"""Who may open what: every users and notes URL, and the admin, for each persona, as one table.
+"""Who may open what: every users, notes, home and health URL, and the admin, for each persona, as one table.
 
 Each request is made in a fresh world (tests.reliability.routes.World): the owner of the note
 or account in the URL, another member, a staff member without superuser status, a superuser, or
@@ -95,6 +95,11 @@ MATRIX = [
     ("notes:delete_forever",                     "GET",  LOGIN,                         404,                           404,                           404,                           404),
     ("notes:delete_forever (note in the trash)", "GET",  LOGIN,                         200,                           404,                           404,                           404),
     ("notes:delete_forever (note in the trash)", "POST", LOGIN,                         "→ notes:trash",               404,                           404,                           404),
+    ("home:home",                                "GET",  200,                           200,                           200,                           200,                           200),
+    ("health:readyz",                            "GET",  200,                           200,                           200,                           200,                           200),
+    ("health:readyz",                            "POST", 405,                           405,                           405,                           405,                           405),
+    ("health:status",                            "GET",  LOGIN,                         403,                           403,                           200,                           200),
+    ("health:status",                            "POST", 405,                           405,                           405,                           405,                           405),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),
@@ -125,7 +130,7 @@ def answer(world: World, persona: str, name: str, method: str, stored) -> int | 
     return cell
 
 
-@pytest.mark.parametrize("section", ["users:", "notes:", "admin:"])
+@pytest.mark.parametrize("section", ["users:", "notes:", "home:", "health:", "admin:"])
 def test_authorization_matrix(stored, section):
     """Compare whole rows: a failure lists every row that differs, each with all four personas."""
     rows = [row for row in MATRIX if row[0].startswith(section)]
@@ -140,7 +145,7 @@ def test_authorization_matrix(stored, section):
     assert observed == expected
 
 
-def test_every_users_and_notes_url_and_method_has_a_row():
+def test_every_url_and_method_of_the_apps_has_a_row():
     served = {(name, method) for urlconf in URLCONFS for name, methods in routes(urlconf) for method in methods}
     rows = {(target.split()[0], method) for target, method, *_ in MATRIX if not target.startswith("admin:")}
 
