@@ -9,7 +9,13 @@ from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 
 from users.models import User
-from users.throttling import password_confirms
+from users.throttling import login_warning, password_confirms
+
+
+def with_login_warning(request: HttpRequest, error: ValidationError) -> ValidationError:
+    """Add the warning that the next failure locks the account (or the address) to a refused password's error."""
+    warning = login_warning(request)
+    return error if warning is None else ValidationError([error, ValidationError(warning, code="last_attempt")])
 
 
 class SignUpForm(UserCreationForm):
@@ -42,6 +48,9 @@ class LoginForm(AuthenticationForm):
         identity.max_length = User._meta.get_field("email").max_length
         identity.validators.append(MaxLengthValidator(identity.max_length))  # setting max_length alone checks nothing
         identity.widget.attrs.update({"maxlength": identity.max_length, "autocomplete": "username"})
+
+    def get_invalid_login_error(self) -> ValidationError:
+        return with_login_warning(cast(HttpRequest, self.request), super().get_invalid_login_error())
 
 
 class ProfileForm(forms.ModelForm):
@@ -83,10 +92,10 @@ class ProfileForm(forms.ModelForm):
             if not password or not password_confirms(
                 request=self.request, user=cast(User, self.request.user), password=password
             ):
-                self.add_error(
-                    "current_password",
-                    ValidationError("Enter your current password to change the email address.", code="password_needed"),
+                needed = ValidationError(
+                    "Enter your current password to change the email address.", code="password_needed"
                 )
+                self.add_error("current_password", with_login_warning(self.request, needed))
         return cleaned
 
 
@@ -100,5 +109,6 @@ class MemberPasswordChangeForm(PasswordChangeForm):
     def clean_old_password(self) -> str:
         old_password = self.cleaned_data["old_password"]
         if not password_confirms(request=self.request, user=self.user, password=old_password):
-            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+            incorrect = ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+            raise with_login_warning(self.request, incorrect)
         return old_password
