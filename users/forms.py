@@ -19,11 +19,11 @@ def with_login_warning(request: HttpRequest, error: ValidationError) -> Validati
 
 
 class SignUpForm(UserCreationForm):
-    """Create a member: username, email, public name, age and the password twice."""
+    """Create a member: username, email, public name, age (and whether members see it) and the password twice."""
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email", "display_name", "age")
+        fields = ("username", "email", "display_name", "age", "show_age")
         help_texts = {
             "display_name": "Shown next to your notes and in the directory; your username if left empty.",
         }
@@ -66,10 +66,10 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "age", "bio")
+        fields = ("display_name", "email", "age", "show_age", "bio")
         help_texts = {
             "display_name": "Shown next to your notes and in the directory; your username if left empty.",
-            "bio": "Up to 2000 characters, shown on your profile.",
+            "bio": "Up to 2000 characters, shown on your profile. Markdown, as in notes; raw HTML is shown as text.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
