@@ -104,6 +104,18 @@ def test_the_warning_comes_with_the_fourth_failure_only(client, alice):
     assert "do not match a member" in pages[3]
 
 
+def test_a_wrong_current_password_warns_before_the_last_attempt_too(alice, alice_client):
+    wrong = {
+        "old_password": "guess",
+        "new_password1": "An0ther-long-passphrase",
+        "new_password2": "An0ther-long-passphrase",
+    }
+
+    pages = [alice_client.post(reverse("users:password_change"), wrong).content.decode() for _ in range(4)]
+
+    assert [ACCOUNT_WARNING in page for page in pages] == [False, False, False, True]
+
+
 def test_the_address_warns_before_its_last_attempt(client, settings):
     settings.LOGIN_ADDRESS_FAILURE_LIMIT = 8
     pages = [attempt(client, f"stranger{n}").content.decode() for n in range(7)]
