@@ -80,9 +80,11 @@ class User(AbstractUser):
         validators=[MaxValueValidator(MAX_AGE)],
         help_text="Only you see it, unless you choose to show it to members.",
     )
+    # A database default too: a row inserted by older code (a web replica mid-deploy) hides the age.
     show_age = models.BooleanField(
         "show my age to members",
         default=False,
+        db_default=False,
         help_text="Members who are logged in see it on your profile; visitors never do.",
     )
     bio = models.TextField(max_length=MAX_BIO_LENGTH, blank=True, validators=[MaxLengthValidator(MAX_BIO_LENGTH)])

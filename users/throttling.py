@@ -36,17 +36,23 @@ from users.models import User
 logger = logging.getLogger(__name__)
 
 FAILURES_PREFIX = "login-failures:"
-ANY = "*"
 
 
 def _key_part(value: str | None) -> str:
-    """Hash a typed name or an address into a key part free of glob characters; ANY stays a wildcard."""
-    return ANY if value == ANY else hashlib.sha256((value or "").encode()).hexdigest()
+    """Hash a typed name or an address into a key part free of glob pattern characters."""
+    return hashlib.sha256((value or "").encode()).hexdigest()
 
 
 def account_failures_key(account: str | None, address: str | None) -> str:
-    """Return the key counting failed logins to `account` from `address`; with ANY for either, a glob pattern."""
+    """Return the key counting failed logins to `account` from `address`."""
     return f"{FAILURES_PREFIX}account:{_key_part(account)}:{_key_part(address)}"
+
+
+def account_failures_pattern(*, account: str | None = None, address: str | None = None) -> str:
+    """Return the glob pattern of the counts of one account from any address, or of any account from one address."""
+    account_part = "*" if account is None else _key_part(account)
+    address_part = "*" if address is None else _key_part(address)
+    return f"{FAILURES_PREFIX}account:{account_part}:{address_part}"
 
 
 def address_failures_key(address: str | None) -> str:
@@ -182,7 +188,7 @@ def lockout_response(request: HttpRequest, original_response: HttpResponse | Non
 
 def login_failures_forget(*, user: User) -> None:
     """Forget the failed logins counted against a member's account from every address (not the addresses' own)."""
-    _forget(account_failures_key(user.get_username(), ANY))
+    _forget(account_failures_pattern(account=user.get_username()))
 
 
 def password_confirms(*, request: HttpRequest, user: User, password: str) -> bool:
@@ -273,8 +279,8 @@ class MemberLoginHandler(AbstractAxesHandler, AxesBaseHandler):
             return int(get_cache().delete(account_failures_key(account, ip_address)))
         forgotten = 0
         if ip_address is not None:
-            forgotten += _forget(account_failures_key(ANY, ip_address))
+            forgotten += _forget(account_failures_pattern(address=ip_address))
             forgotten += int(get_cache().delete(address_failures_key(ip_address)))
         if account is not None:
-            forgotten += _forget(account_failures_key(account, ANY))
+            forgotten += _forget(account_failures_pattern(account=account))
         return forgotten

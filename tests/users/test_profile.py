@@ -5,10 +5,13 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 
 from notes.models import Note
 from tests.factories import NoteFactory
+from users.models import User
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
@@ -76,6 +79,18 @@ def test_the_age_shows_to_members_only_if_the_member_chooses_and_always_to_the_m
 
     assert (f"{AGE}<dd>37" in page) is sees_age
     assert (AGE in page) is sees_age
+
+
+def test_a_row_written_without_the_choice_hides_the_age(db):
+    with connection.cursor() as cursor:  # as older code would write it, a web replica mid-deploy
+        cursor.execute(
+            "INSERT INTO users_user (password, is_superuser, username, first_name, last_name, email, is_staff, "
+            "is_active, date_joined, display_name, age, bio) "
+            "VALUES ('!', false, 'old', '', '', 'old@example.com', false, true, %s, '', 37, '')",
+            [timezone.now()],
+        )
+
+    assert User.objects.get(username="old").show_age is False
 
 
 def test_the_member_is_told_when_only_they_see_their_age(alice_client, alice):
