@@ -5,7 +5,7 @@
   "use strict";
 
   function equip(rows) {
-    var prefix = rows.getAttribute("data-note-rows");
+    var prefix = rows.getAttribute("data-admin-rows");
     var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
     var maximum = document.getElementById("id_" + prefix + "-MAX_NUM_FORMS");
     var body = rows.querySelector("tbody");
@@ -59,7 +59,7 @@
       total.value = String(index + 1);
       add.disabled = full();
       if (ordered) {
-        body.lastElementChild.querySelector(".note-row-moves").hidden = false;
+        body.lastElementChild.querySelector(".admin-row-moves").hidden = false;
       }
       renumber();
       body.lastElementChild.querySelector("input[type=text]").focus();
@@ -68,8 +68,8 @@
     if (!ordered) {
       return;
     }
-    rows.classList.add("note-rows-movable");
-    rows.querySelectorAll(".note-row-moves").forEach(function (moves) {
+    rows.classList.add("admin-rows-movable");
+    rows.querySelectorAll(".admin-row-moves").forEach(function (moves) {
       moves.hidden = false;
     });
     body.addEventListener("click", function (event) {
@@ -91,7 +91,7 @@
   }
 
   function equipAll() {
-    document.querySelectorAll("[data-note-rows]").forEach(equip);
+    document.querySelectorAll("[data-admin-rows]").forEach(equip);
   }
 
   /* The admin loads form media in the page's head, before the rows exist. */

@@ -216,7 +216,7 @@ def test_change_page_shows_one_row_per_item_and_name_value_rows(staff_client, al
 
     page = staff_client.get(reverse("admin:notes_note_change", args=[note.pk])).content.decode()
 
-    assert page.count('class="note-row"') == 4 + 4  # each item and pair, a blank row and the script's template of each
+    assert page.count('class="admin-row"') == 4 + 4  # each item and pair, a blank row and the script's template of each
     assert 'name="checklist-0-text" value="Milk"' in page
     assert 'name="checklist-0-done" id="id_checklist-0-done" checked' in page
     assert 'name="checklist-1-ORDER" value="2"' in page
