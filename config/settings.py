@@ -138,16 +138,19 @@ AUTHENTICATION_BACKENDS = [
     "users.sessions.MemberBackend",
 ]
 
-# Login throttling: 5 failures for one account, or from one address, lock both out for 15 minutes
-# after the last failure (HTTP 429). Counters live in Redis; a successful login forgives the account.
+# Login throttling (users/throttling.py): 5 failures for one account from one address lock that
+# account there (not the others behind the address, nor the account elsewhere); 50 failures from
+# one address, whatever the accounts, lock the address. Each lasts 15 minutes after its last failure
+# (HTTP 429). Counters live in Redis; a successful login forgives the account at that address.
 AXES_HANDLER = "users.throttling.MemberLoginHandler"
 AXES_CACHE = "default"
 AXES_FAILURE_LIMIT = 5
-AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+LOGIN_ADDRESS_FAILURE_LIMIT = env.integer("DJANGO_LOGIN_ADDRESS_FAILURE_LIMIT", default=50, minimum=AXES_FAILURE_LIMIT)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]  # the two counts; their limits are above
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
-AXES_LOCKOUT_TEMPLATE = "users/lockout.html"
+AXES_LOCKOUT_CALLABLE = "users.throttling.lockout_response"
 AXES_USERNAME_CALLABLE = "users.throttling.login_account"
 AXES_CLIENT_IP_CALLABLE = "users.throttling.client_ip_address"
 # The cache handler writes no AccessAttempt rows: their admin pages would stay empty.

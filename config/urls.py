@@ -1,6 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 
+admin.site.site_header = admin.site.site_title = "Polystore administration"
+
 urlpatterns = [
     path("", include("home.urls")),
     path("", include("health.urls")),

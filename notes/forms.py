@@ -98,6 +98,14 @@ class BaseChecklistFormSet(forms.BaseFormSet):
         "too_many_forms": f"A checklist holds at most {MAX_CHECKLIST_ITEMS} items.",
     }
 
+    def checklist(self) -> list[ChecklistItem]:
+        """The items the valid rows make, in their order: rows with text, not marked for removal."""
+        return [
+            ChecklistItem(text=row.cleaned_data["text"], done=row.cleaned_data["done"])
+            for row in self.ordered_forms
+            if row.cleaned_data.get("text")
+        ]
+
 
 class BaseAttributeFormSet(forms.BaseFormSet):
     default_error_messages = {
@@ -121,6 +129,10 @@ class BaseAttributeFormSet(forms.BaseFormSet):
             for form in self.forms
             if form.cleaned_data.get("name") and not form.cleaned_data.get(DELETION_FIELD_NAME)
         ]
+
+    def attributes(self) -> dict[str, str]:
+        """The attributes the valid rows make: name to value, in their order."""
+        return {row.cleaned_data["name"]: row.cleaned_data["value"] for row in self.kept_forms}
 
 
 # absolute_max: a TOTAL_FORMS of a billion would otherwise build (and render) max_num + 1,000 rows.
@@ -200,7 +212,7 @@ class NoteForm(NoteBodyForm):
         title["data-max-length"] = title.pop("maxlength")
         self.row_added = False  # an Add button gave its rows one blank row more
         self.row_refused = False  # an Add button was pressed on rows at their limit
-        self.checklist = ChecklistFormSet(
+        self.checklist: BaseChecklistFormSet = ChecklistFormSet(  # type: ignore[assignment] # formset_factory() is typed as returning the base class
             self._rows_posted("checklist", ChecklistFormSet.max_num),
             prefix="checklist",
             initial=[{"text": item.text, "done": item.done} for item in note.checklist] if note else None,
@@ -285,15 +297,11 @@ class NoteForm(NoteBodyForm):
         if self.row_refused and (full := self.rows_added_to()):
             self.add_error(None, ValidationError(full.default_error_messages["too_many_forms"], code="too_many_rows"))
         if self.checklist.is_valid():
-            cleaned["checklist"] = [
-                ChecklistItem(text=row.cleaned_data["text"], done=row.cleaned_data["done"])
-                for row in self.checklist.ordered_forms
-                if row.cleaned_data.get("text")
-            ]
+            cleaned["checklist"] = self.checklist.checklist()
         else:
             self.add_error(None, ValidationError("Check the checklist rows below.", code="checklist"))
         if self.attributes.is_valid():
-            attributes = {row.cleaned_data["name"]: row.cleaned_data["value"] for row in self.attributes.kept_forms}
+            attributes = self.attributes.attributes()
             try:
                 validate_attribute_keys(attributes)
             except ValidationError as error:

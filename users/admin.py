@@ -21,7 +21,7 @@ class UserAdmin(BaseUserAdmin):
     ordering = ("username", "pk")
     fieldsets = (
         (None, {"fields": ("username", "password")}),
-        ("Profile", {"fields": ("display_name", "email", "age", "bio")}),
+        ("Profile", {"fields": ("display_name", "email", "age", "show_age", "bio")}),
         ("Personal info", {"fields": ("first_name", "last_name"), "classes": ("collapse",)}),
         ("Permissions", {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")}),
         ("Important dates", {"fields": ("last_login", "date_joined")}),

@@ -9,15 +9,21 @@ from django.core.validators import MaxLengthValidator
 from django.http import HttpRequest
 
 from users.models import User
-from users.throttling import password_confirms
+from users.throttling import login_warning, password_confirms
+
+
+def with_login_warning(request: HttpRequest, error: ValidationError) -> ValidationError:
+    """Add the warning that the next failure locks the account (or the address) to a refused password's error."""
+    warning = login_warning(request)
+    return error if warning is None else ValidationError([error, ValidationError(warning, code="last_attempt")])
 
 
 class SignUpForm(UserCreationForm):
-    """Create a member: username, email, public name, age and the password twice."""
+    """Create a member: username, email, public name, age (and whether members see it) and the password twice."""
 
     class Meta(UserCreationForm.Meta):
         model = User
-        fields = ("username", "email", "display_name", "age")
+        fields = ("username", "email", "display_name", "age", "show_age")
         help_texts = {
             "display_name": "Shown next to your notes and in the directory; your username if left empty.",
         }
@@ -43,6 +49,9 @@ class LoginForm(AuthenticationForm):
         identity.validators.append(MaxLengthValidator(identity.max_length))  # setting max_length alone checks nothing
         identity.widget.attrs.update({"maxlength": identity.max_length, "autocomplete": "username"})
 
+    def get_invalid_login_error(self) -> ValidationError:
+        return with_login_warning(cast(HttpRequest, self.request), super().get_invalid_login_error())
+
 
 class ProfileForm(forms.ModelForm):
     """Edit the profile fields a member controls; a new email needs the editor's current password."""
@@ -57,10 +66,10 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "age", "bio")
+        fields = ("display_name", "email", "age", "show_age", "bio")
         help_texts = {
             "display_name": "Shown next to your notes and in the directory; your username if left empty.",
-            "bio": "Up to 2000 characters, shown on your profile.",
+            "bio": "Up to 2000 characters, shown on your profile. Markdown, as in notes; raw HTML is shown as text.",
         }
         widgets = {"bio": forms.Textarea(attrs={"rows": 6})}
 
@@ -83,10 +92,10 @@ class ProfileForm(forms.ModelForm):
             if not password or not password_confirms(
                 request=self.request, user=cast(User, self.request.user), password=password
             ):
-                self.add_error(
-                    "current_password",
-                    ValidationError("Enter your current password to change the email address.", code="password_needed"),
+                needed = ValidationError(
+                    "Enter your current password to change the email address.", code="password_needed"
                 )
+                self.add_error("current_password", with_login_warning(self.request, needed))
         return cleaned
 
 
@@ -100,5 +109,6 @@ class MemberPasswordChangeForm(PasswordChangeForm):
     def clean_old_password(self) -> str:
         old_password = self.cleaned_data["old_password"]
         if not password_confirms(request=self.request, user=self.user, password=old_password):
-            raise ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+            incorrect = ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+            raise with_login_warning(self.request, incorrect)
         return old_password

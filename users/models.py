@@ -3,7 +3,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser, UserManager
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, RegexValidator
 from django.db import models
@@ -73,7 +74,19 @@ class User(AbstractUser):
     )
     email = models.EmailField("email address")
     display_name = models.CharField(max_length=100, blank=True)
-    age = models.PositiveSmallIntegerField(null=True, blank=True, validators=[MaxValueValidator(MAX_AGE)])
+    age = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_AGE)],
+        help_text="Only you see it, unless you choose to show it to members.",
+    )
+    # A database default too: a row inserted by older code (a web replica mid-deploy) hides the age.
+    show_age = models.BooleanField(
+        "show my age to members",
+        default=False,
+        db_default=False,
+        help_text="Members who are logged in see it on your profile; visitors never do.",
+    )
     bio = models.TextField(max_length=MAX_BIO_LENGTH, blank=True, validators=[MaxLengthValidator(MAX_BIO_LENGTH)])
 
     objects: ClassVar[MemberManager] = MemberManager()
@@ -97,3 +110,9 @@ class User(AbstractUser):
     def public_name(self) -> str:
         """The name shown next to a member's notes and in the directory."""
         return self.display_name or self.username
+
+    def age_shown_to(self, viewer: AbstractBaseUser | AnonymousUser) -> int | None:
+        """Return the age `viewer` may see: their own always, another member's if shown to members, else None."""
+        if viewer.pk == self.pk or (self.show_age and viewer.is_authenticated):
+            return self.age
+        return None

@@ -152,8 +152,12 @@ class ProfileView(AnonymousPageCacheMixin, DetailView):
         return User.objects.filter(is_active=True)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        """The member; their notes' figures come from notes' `member_notes` template tag."""
-        return super().get_context_data(may_change=may_change_member(self.request.user, self.object), **kwargs)
+        """The member and the age the viewer may see; their notes' figures come from notes' `member_notes` template tag."""
+        return super().get_context_data(
+            may_change=may_change_member(self.request.user, self.object),
+            shown_age=self.object.age_shown_to(self.request.user),
+            **kwargs,
+        )
 
 
 class MemberChangeMixin(LoginRequiredMixin, SingleObjectMixin):

@@ -1,4 +1,4 @@
-"""A member edits their profile, then deletes their account, and their notes go with it."""
+"""A member edits their profile (age shown to members only, bio in Markdown), then deletes their account and notes."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from tests.factories import NoteFactory, UserFactory
 pytestmark = E2E
 
 
-def test_member_edits_profile_then_deletes_account_and_notes(page: Page, mongo_db):
+def test_member_edits_profile_then_deletes_account_and_notes(page: Page, new_page, mongo_db):
     fay = UserFactory(username="fay", password=PASSWORD)
+    UserFactory(username="hal", password=PASSWORD)
     NoteFactory(owner_id=fay.pk, title="Fay's recipe", public=True)
     NoteFactory(owner_id=fay.pk, title="Fay's diary")
     NoteFactory(owner_id=UserFactory(username="gil").pk, title="Gil's recipe", public=True)
@@ -24,14 +25,32 @@ def test_member_edits_profile_then_deletes_account_and_notes(page: Page, mongo_d
     page.get_by_role("navigation", name="Main").get_by_role("link", name="fay", exact=True).click()
     control(main(page), "Edit profile").click()
     page.get_by_label("Display name").fill("Fay Fontaine")
-    page.get_by_label("Age").fill("34")
-    page.get_by_label("Bio").fill("Cooks on Sundays.")
+    page.get_by_role("spinbutton", name="Age").fill("34")
+    page.get_by_label("Bio").fill("Cooks on **Sundays**.")
     main(page).get_by_role("button", name="Save").click()
 
     expect(page.get_by_role("status")).to_have_text("Profile saved.")
     expect(main(page).get_by_role("heading", name="Fay Fontaine", level=1)).to_be_visible()
-    expect(main(page)).to_contain_text("Cooks on Sundays.")
-    expect(main(page)).to_contain_text("34")
+    expect(main(page).locator("strong", has_text="Sundays")).to_be_visible()
+    expect(main(page)).to_contain_text("34 (only you see it)")
+    profile_url = page.url
+
+    visitor, member = new_page(), new_page()
+    visitor.goto(profile_url)
+    expect(main(visitor)).to_contain_text("Cooks on Sundays.")
+    expect(main(visitor)).not_to_contain_text("Age")
+    log_in(member, username="hal")
+    member.goto(profile_url)
+    expect(main(member)).not_to_contain_text("Age")
+
+    control(main(page), "Edit profile").click()
+    page.get_by_label("Show my age to members").check()
+    main(page).get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("Profile saved.")
+    member.reload()
+    expect(main(member).get_by_role("definition").filter(has_text="34")).to_have_text("34")
+    visitor.reload()
+    expect(main(visitor)).not_to_contain_text("Age")
     expect(page.get_by_role("navigation", name="Main").get_by_role("link", name="Fay Fontaine")).to_be_visible()
     expect(main(page).get_by_role("link", name="Fay's recipe")).to_be_visible()
 

@@ -46,11 +46,12 @@ def three_notes():
 
 
 def admin_form(**fields: object) -> dict[str, object]:
-    """The fields the Note admin form posts, with the checklist formset left empty."""
+    """The fields the Note admin form posts, with the checklist and attribute rows left empty."""
     return {
         "body": "",
         "tags": "",
-        "attributes": "{}",
+        "attributes-TOTAL_FORMS": 0,
+        "attributes-INITIAL_FORMS": 0,
         "visibility": "private",
         "checklist-TOTAL_FORMS": 0,
         "checklist-INITIAL_FORMS": 0,

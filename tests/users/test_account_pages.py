@@ -64,6 +64,16 @@ def test_owner_edits_their_profile(alice_client, alice):
     assert response.status_code == 302
     assert response["Location"] == url("users:profile", alice)
     assert (alice.display_name, alice.email, alice.age, alice.bio) == ("Alice L.", "alice@example.net", 30, "Hello.")
+    assert alice.show_age is False
+
+
+def test_owner_chooses_to_show_their_age_to_members(alice_client, alice):
+    assert "show_age" in alice_client.get(url("users:edit", alice)).context["form"].fields
+
+    alice_client.post(url("users:edit", alice), profile_fields(show_age="on"))
+
+    alice.refresh_from_db()
+    assert (alice.age, alice.show_age) == (30, True)
 
 
 def test_staff_edits_another_members_profile(staff_client, alice):

@@ -37,6 +37,7 @@ def test_sign_up_page_has_a_csrf_protected_form(client):
         "email",
         "display_name",
         "age",
+        "show_age",
         "password1",
         "password2",
     ]
@@ -48,7 +49,12 @@ def test_new_member_is_created_logged_in_and_sent_to_write_their_first_note(clie
     member = User.objects.get(username="dora")
     assert response.status_code == 302
     assert response["Location"] == reverse("notes:create")
-    assert (member.email, member.display_name, member.age) == ("dora@example.com", "Dora M.", 34)
+    assert (member.email, member.display_name, member.age, member.show_age) == (
+        "dora@example.com",
+        "Dora M.",
+        34,
+        False,
+    )
     assert member.check_password(PASSWORD)
     assert client.session["_auth_user_id"] == str(member.pk)
 
