@@ -59,6 +59,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="load only these scenarios (the floor always runs); repeatable",
     )
     parser.add_argument("--skip-djongo", action="store_true", help="leave out the djongo peer row")
+    parser.add_argument(
+        "--skip-growth", action="store_true", help="leave out the short loads on smaller datasets (bench/growth.py)"
+    )
     parser.add_argument("--skip-overheads", action="store_true", help="leave out the in-process overheads")
     parser.add_argument(
         "--skip-transfer", action="store_true", help="leave out import_notes/export_notes (throughput, peak RSS)"
