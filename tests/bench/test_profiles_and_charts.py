@@ -19,7 +19,7 @@ from tools.bench.environment import forget_orphan_notes, with_database
 from tools.bench.growth import GrowthPoint
 from tools.bench.middleware import PROFILE_DIRECTORY_VARIABLE, PROFILE_HEADER, ProfileMiddleware, round_trips
 from tools.bench.overheads import Comparison
-from tools.bench.profiles import OTHER, ProfileSummary, leaf_label, summarise, summarise_directory
+from tools.bench.profiles import OTHER, ProfileSummary, layer_of, leaf_label, summarise, summarise_directory
 from tools.bench.report import charts, profile_cell, render, target_checks, write_report
 from tools.bench.scenarios import FLOOR, SCENARIOS
 from users.models import User
@@ -266,3 +266,21 @@ def test_notes_left_without_members_are_forgotten_before_seeding(tmp_path):
     forget_orphan_notes(env)
 
     assert Note.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("function", "path", "layer"),
+    [
+        ("loads", f"{SITE}/bson/json_util.py", "Extended JSON parsing"),
+        ("_decode_all", f"{SITE}/bson/__init__.py", "Mongo driver and round trips"),
+        ("full_clean", f"{SITE}/django/db/models/base.py", "model validation"),
+        ("from_db", f"{SITE}/django/db/models/base.py", "ORM model instances"),
+        ("make_password", f"{SITE}/django/contrib/auth/hashers.py", "password hashing"),
+        ("get_user", f"{SITE}/django/contrib/auth/__init__.py", "auth"),
+        ("load", f"{SITE}/django/contrib/sessions/backends/cached_db.py", "session"),
+        ("convert_embeddedmodelfield_value", "/repo/mongodb_engine/operations.py", "ORM converters (from_db_value)"),
+        ("__call__", "/repo/tools/bench/middleware.py", None),
+    ],
+)
+def test_frames_belong_to_the_layer_a_reader_can_act_on(function, path, layer):
+    assert layer_of(frame(function, path)) == layer

@@ -356,6 +356,9 @@ def seed_users(*, count: int, seed: int, repeats: int) -> list[Comparison]:
             delete_scratch_members()
             bulk.subject_seconds.append(time_once(partial(_bulk_create, members))[0])
             delete_scratch_members()
+        with demo_prefix(SEED_PREFIX):
+            seeding = partial(demo_seed, users=count, notes_per_user=0, seed=seed, batch_size=500)
+            comparison.profile = profiled("seed-users", seeding, unit=comparison.per, repeats=1)
     finally:
         delete_scratch_members()
     say(f"seed-users: {comparison.subject_time:.2f} s vs {comparison.baseline_time:.2f} s")

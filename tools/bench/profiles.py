@@ -38,12 +38,14 @@ CONVERTERS = "ORM converters (from_db_value)"
 INSTANCES = "ORM model instances"
 ROWS = "ORM result rows"
 COMPILER = "ORM query building"
+VALIDATION = "model validation"
 # The profiler's own frames: samples ending in them are its overhead, not the figure's time.
 PROFILER_PATH = "/pyinstrument/"
 # The first matching rule wins: specific ones first. The benchmark's own frames (the profiling
 # middleware, its round-trip counters, the in-process harness) are transparent.
 LAYERS: tuple[Rule, ...] = (
     Rule(None, "/tools/bench/"),
+    Rule("Extended JSON parsing", "/bson/json_util.py"),
     Rule("Mongo driver and round trips", "/pymongo/"),
     Rule("Mongo driver and round trips", "/bson/"),
     Rule("Redis", "/redis/"),
@@ -61,6 +63,8 @@ LAYERS: tuple[Rule, ...] = (
     Rule(CONVERTERS, "/django/db/models/fields/", ("from_db_value", "to_python", "_from_db_value")),
     Rule(CONVERTERS, "/django/db/models/expressions.py", ("get_db_converters", "convert_value", "<lambda>")),
     Rule(CONVERTERS, "/django/utils/timezone.py"),
+    Rule(VALIDATION, "/django/db/models/base.py", ("full_clean", "clean_fields", "validate_unique", "clean")),
+    Rule(VALIDATION, "/django/core/validators.py"),
     Rule(INSTANCES, "/django/db/models/base.py"),
     Rule(INSTANCES, "/django/db/models/query.py", ("__iter__",)),
     Rule(COMPILER, "/django_mongodb_backend/"),
@@ -68,6 +72,7 @@ LAYERS: tuple[Rule, ...] = (
     Rule(COMPILER, "/django/db/models/"),
     Rule("session", "/django/contrib/sessions/"),
     Rule("session", "/users/sessions.py"),
+    Rule("password hashing", "/django/contrib/auth/hashers.py"),
     Rule("auth", "/django/contrib/auth/"),
     Rule("auth", "/axes/"),
     Rule("Markdown", "/markdown_it/"),
@@ -81,6 +86,7 @@ LAYERS: tuple[Rule, ...] = (
     Rule("middleware", "/middleware.py"),
     Rule("page cache", "/page_cache/"),
     Rule("forms", "/django/forms/"),
+    Rule("Faker (demo data)", "/faker/"),
     Rule("app code", "/notes/"),
     Rule("app code", "/users/"),
     Rule("app code", "/home/"),
