@@ -21,9 +21,12 @@ from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
+import redis.connection
 from django.core.exceptions import MiddlewareNotUsed
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
+from pyinstrument import Profiler
+from pymongo.synchronous.pool import Connection as MongoConnection
 
 PROFILE_HEADER = "X-Bench-Profile"
 PROFILE_META_KEY = "HTTP_X_BENCH_PROFILE"  # one dict look-up per request: request.headers would copy all of META
@@ -60,9 +63,6 @@ def round_trips() -> Iterator[Counter[str]]:
     pymongo sends (a command, a find, a getMore). Redis: each packed command redis-py sends (a
     pipeline is one).
     """
-    import redis.connection
-    from pymongo.synchronous.pool import Connection as MongoConnection
-
     counts: Counter[str] = Counter({RELATIONAL: 0, DOCUMENT: 0, REDIS: 0})
 
     def count_statement(execute: Callable[..., Any], *args: Any) -> Any:
@@ -93,8 +93,6 @@ class ProfileMiddleware:
         key = request.META.get(PROFILE_META_KEY)
         if key is None or not SCENARIO_KEY.fullmatch(key):
             return self.get_response(request)
-        from pyinstrument import Profiler
-
         profiler = Profiler(interval=SAMPLING_INTERVAL, async_mode="disabled")
         with round_trips() as counts:
             profiler.start()

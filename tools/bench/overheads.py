@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import connections, transaction
 from faker import Faker
+from pyinstrument import Profiler
 
 import demo.services
 from demo.services import DEMO_PASSWORD, _member, demo_seed
@@ -97,8 +98,6 @@ PROFILE_REPEATS = 5
 
 def profiled(key: str, action: Callable[[], object], *, unit: str, repeats: int = PROFILE_REPEATS) -> ProfileSummary:
     """Run `action` `repeats` times under pyinstrument, apart from the timed repeats: where its time goes."""
-    from pyinstrument import Profiler
-
     records = []
     with round_trips() as counts:
         for _ in range(repeats):

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tools.bench.charts import growth_chart, share_chart, side_by_side_chart
 from tools.bench.djongo_peer import PeerResult
 from tools.bench.environment import Dataset, SeedRecord
 from tools.bench.figures import format_change, format_factor, format_ms, format_percent, format_rate
@@ -698,8 +699,6 @@ def growth_keys(run: Run) -> list[str]:
 
 def charts(run: Run) -> dict[str, tuple[str, str]]:
     """Each chart of the run as {file name: (what it shows, SVG)}; a chart with nothing to plot is left out."""
-    from tools.bench.charts import growth_chart, share_chart, side_by_side_chart
-
     drawn: dict[str, tuple[str, str]] = {}
     shares = [
         (check.figure.removesuffix(SHARE_SUFFIX), check.measured, check.limit)

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bson import json_util
+from pyinstrument.session import Session
 from pymongo.collection import Collection
 
 from notes.collection import batches, notes_collection
@@ -207,8 +208,6 @@ def _import_profile(scratch: Scratch, path: Path, notes: int, *, log: Path) -> P
     run = run_measured(command, env=scratch.env, cwd=ROOT, log=log)
     if run.returncode != 0:
         raise TransferFailed(f"import_notes under pyinstrument exited {run.returncode}: {_tail(log, offset)}")
-    from pyinstrument.session import Session
-
     records = Session.load(session_file).frame_records
     session_file.unlink()
     return summarise("import-notes", records, samples=1, unit=f"{notes:,} notes")
