@@ -11,7 +11,7 @@ from tools.bench.djongo_peer import PeerResult
 from tools.bench.environment import Dataset, SeedRecord
 from tools.bench.figures import format_change, format_factor, format_ms, format_percent, format_rate
 from tools.bench.growth import GrowthPoint
-from tools.bench.load import LoadSettings, ScenarioResult
+from tools.bench.load import PROFILE_REQUESTS, LoadSettings, ScenarioResult
 from tools.bench.machine import Facts
 from tools.bench.memory import MIB
 from tools.bench.overheads import Comparison
@@ -640,10 +640,11 @@ def _profiles_section(run: Run) -> list[str]:
     return [
         (
             "Profiled after the timed rounds and apart from them, so the profiler's cost reaches no figure above: each "
-            "loaded page with up to 20 requests sent one at a time with an `X-Bench-Profile` header, which the "
-            "bench-only middleware (`tools/bench/middleware.py`, outermost) runs under pyinstrument in the gunicorn "
-            "worker while it counts the round trips to each store (SQL statements, messages pymongo sends, packed "
-            "commands redis-py sends); each in-process figure over 5 more repeats. Times are wall-clock under the "
+            f"loaded page with up to {PROFILE_REQUESTS} requests sent one at a time with an `X-Bench-Profile` header, "
+            "which the bench-only middleware (`tools/bench/middleware.py`, outermost) runs under pyinstrument in the "
+            "gunicorn worker while it counts the round trips to each store (SQL statements, messages pymongo sends, "
+            "packed commands redis-py sends); each in-process figure over a few more repeats (its line says how many); "
+            "import_notes once more on a tenth of the dataset, under `python -m pyinstrument`. Times are wall-clock under the "
             "profiler, which slows Python-heavy code more than waiting: read the shares more than the totals. A "
             "sample's time goes to the innermost layer on its stack (a socket read under pymongo is a Mongo round "
             "trip, under redis-py a Redis one; json.loads under the session is the session's)."
@@ -676,7 +677,7 @@ def _growth_section(run: Run) -> list[str]:
     unmeasured = []
     for key in growth_keys(run):
         cells = []
-        title = next(point.pages[key].scenario.title for point in run.growth if key in point.pages)
+        title = growth_title(run, key)
         for point in run.growth:
             result, floor = point.pages.get(key), point.pages.get(FLOOR.key)
             if result is None or not result.measured or floor is None or not floor.measured:
@@ -687,6 +688,10 @@ def _growth_section(run: Run) -> list[str]:
                 cells.append(f"{_rate(result)} ({_share_shown(result, result.share_of(floor))})")
         lines.append(f"| {title} | " + " | ".join(cells) + " |")
     return [*lines, "", *unmeasured] if unmeasured else lines
+
+
+def growth_title(run: Run, key: str) -> str:
+    return next(point.pages[key].scenario.title for point in run.growth if key in point.pages)
 
 
 def growth_keys(run: Run) -> list[str]:
@@ -719,7 +724,7 @@ def charts(run: Run) -> dict[str, tuple[str, str]]:
     if run.growth:
         title = "req/s as the dataset grows (page cache off)"
         series = {
-            next(point.pages[key].scenario.title for point in run.growth if key in point.pages): [
+            growth_title(run, key): [
                 point.pages[key].rate if key in point.pages and point.pages[key].measured else None
                 for point in run.growth
             ]
@@ -734,7 +739,7 @@ def _charts_section(links: dict[str, str]) -> list[str]:
         return ["No chart: nothing of what they plot was measured in this run."]
     lines = [
         "Drawn by `tools/bench/charts.py` (pygal, SVG) from this run's figures: the shares from the Targets table, "
-        "the servers from the side-by-side table, the growth from the table below it.",
+        "the servers from the side-by-side table, the growth from the table above.",
         "",
     ]
     for title, link in links.items():
