@@ -2,9 +2,11 @@
 
 Seeds a fixed dataset in the benchmark's own stores (bench/environment.py), serves the app with
 gunicorn and the production config on 127.0.0.1, loads each page with wrk from its own process,
-times each layer against its raw driver in-process, runs import_notes and export_notes on a
-scratch database, tries djongo as a peer, reads memory from /proc and the kernel's accounting, and
-writes every figure with the targets it meets or misses. Stops gunicorn whatever happens.
+then profiles each page apart from the timed runs (bench/middleware.py), loads the notes pages
+briefly on smaller datasets (bench/growth.py), times each layer against its raw driver in-process,
+runs import_notes and export_notes on a scratch database, tries djongo as a peer, reads memory from
+/proc and the kernel's accounting, and writes every figure with the targets it meets or misses,
+where the time of each missed one goes, and charts (bench/charts.py). Stops gunicorn whatever happens.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run: 500 members × 10 notes, one 3 s round, fewer repeats (< 2 min once seeded)",
+        help="smoke run: 500 members × 10 notes, one 3 s round, fewer repeats (about 4 min once seeded)",
     )
     parser.add_argument(
         "--postgres", action="store_true", help="relational store on PostgreSQL ($POSTGRES_URL's server)"
@@ -59,6 +61,9 @@ def parse_arguments(argv: list[str] | None) -> argparse.Namespace:
         help="load only these scenarios (the floor always runs); repeatable",
     )
     parser.add_argument("--skip-djongo", action="store_true", help="leave out the djongo peer row")
+    parser.add_argument(
+        "--skip-growth", action="store_true", help="leave out the short loads on smaller datasets (bench/growth.py)"
+    )
     parser.add_argument("--skip-overheads", action="store_true", help="leave out the in-process overheads")
     parser.add_argument(
         "--skip-transfer", action="store_true", help="leave out import_notes/export_notes (throughput, peak RSS)"

@@ -51,8 +51,10 @@ class Browser:
     def cookie_header(self) -> str:
         return "; ".join(f"{name}={value}" for name, value in self.cookies.items())
 
-    def request(self, method: str, path: str, fields: dict[str, str] | None = None) -> Answer:
-        headers = {"Host": f"{self.host}:{self.port}", **self.headers()}
+    def request(
+        self, method: str, path: str, fields: dict[str, str] | None = None, *, extra: dict[str, str] | None = None
+    ) -> Answer:
+        headers = {"Host": f"{self.host}:{self.port}", **self.headers(), **(extra or {})}
         body = None
         if fields is not None:
             body = urlencode(fields)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import sqlite3
 import subprocess
 import sys
 from dataclasses import asdict, dataclass
@@ -55,6 +56,12 @@ class Dataset:
 
 FULL = Dataset("full", users=10_000, notes_per_user=10)
 QUICK = Dataset("quick", users=500, notes_per_user=10)
+# Smaller datasets, each in its own stores, loaded briefly after a run to show how the pages scale
+# with the notes (bench/growth.py); the run's own dataset is the last point.
+SMALLER_DATASETS = {
+    FULL.name: (Dataset("1k", users=100, notes_per_user=10), Dataset("10k", users=1_000, notes_per_user=10)),
+    QUICK.name: (Dataset("1k", users=100, notes_per_user=10),),
+}
 
 
 def _with_path(url: str, path: str) -> str:
@@ -162,6 +169,29 @@ def seed_record_path(dataset: Dataset, env: dict[str, str]) -> Path:
     return VAR / f"seed-{dataset.name}-{vendor}.json"
 
 
+def forget_orphan_notes(env: dict[str, str]) -> None:
+    """Empty the dataset's notes when its relational store has no members (a new SQLite file beside old notes).
+
+    seed_demo keeps members that exist and writes notes for the ones it creates: over notes whose
+    members are gone it would write every note a second time. The notes collection is the
+    benchmark's own (bench_environment names it).
+    """
+    relational = dj_database_url.parse(env["DATABASE_URL"])
+    if relational["ENGINE"].endswith("sqlite3"):
+        path = Path(relational["NAME"])
+        members = 0
+        if path.exists():
+            with sqlite3.connect(path) as connection:
+                members = connection.execute("SELECT count(*) FROM users_user").fetchone()[0]
+    else:
+        with psycopg.connect(env["DATABASE_URL"], connect_timeout=5) as connection:
+            members = connection.execute("SELECT count(*) FROM users_user").fetchone()[0]
+    notes = MongoClient(env["MONGODB_URI"]).get_default_database()["notes_note"]
+    if members == 0 and notes.estimated_document_count():
+        say(f"{env['MONGODB_URI']}: notes without members (a new relational store); starting them afresh")
+        notes.delete_many({})
+
+
 def prepare(dataset: Dataset, env: dict[str, str]) -> SeedRecord | None:
     """Migrate both databases, collect static files and seed the dataset (a no-op once seeded).
 
@@ -174,6 +204,7 @@ def prepare(dataset: Dataset, env: dict[str, str]) -> SeedRecord | None:
     manage(env, "migrate", "--noinput")
     manage(env, "migrate", "--database", "mongodb", "--noinput")
     manage(env, "collectstatic", "--noinput", "--verbosity", "0")
+    forget_orphan_notes(env)
     say(
         f"seeding {dataset.users:,} members × {dataset.notes_per_user} notes "
         f"(seed {dataset.seed}; kept from an earlier run when present)"

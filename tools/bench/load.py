@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -11,6 +12,8 @@ from urllib.parse import urlencode
 from tools.bench.browser import Browser, csrf_form_token
 from tools.bench.environment import say
 from tools.bench.figures import median, median_ratio
+from tools.bench.middleware import PROFILE_HEADER
+from tools.bench.profiles import ProfileSummary, summarise_directory
 from tools.bench.scenarios import FLOOR, MAIN_SERVER, Scenario, Subjects
 from tools.bench.server import Server, wait_until_idle
 from tools.bench.wrk import WrkResult, post_script, run_wrk
@@ -21,6 +24,10 @@ SLOW_PAGE_SECONDS = 1.0
 # A page slower than this alone cannot be load-tested in a run of seconds (no request would finish):
 # it is timed with one request per round instead, and its req/s estimated as workers / latency.
 UNLOADABLE_PAGE_SECONDS = 3.0
+# The profiling pass after the timed rounds: up to this many requests per scenario, sent one at a
+# time, and no more than PROFILE_SECONDS of them (a page of seconds is profiled once).
+PROFILE_REQUESTS = 20
+PROFILE_SECONDS = 5.0
 
 
 @dataclass
@@ -45,6 +52,7 @@ class ScenarioResult:
     drains: list[float] = field(default_factory=list)  # seconds gunicorn needed to finish after each run
     written: int | None = None  # notes a write scenario created, against wrk's request count
     sequential: bool = False  # timed one request per round, not loaded (see UNLOADABLE_PAGE_SECONDS)
+    profile: ProfileSummary | None = None  # where a request's time goes, from the profiling pass
 
     @property
     def measured(self) -> bool:
@@ -171,6 +179,21 @@ def _timed_request(p: Plan, browser: Browser, workers: int) -> WrkResult:
     )
 
 
+def profile_requests(p: Plan, browser: Browser, directory: Path, *, requests: int) -> ProfileSummary | None:
+    """Send the scenario's request `requests` times (fewer for a slow page) marked for bench/middleware.py; summarise them.
+
+    One at a time, after the timed rounds: the profiler's own cost never reaches a wrk figure.
+    """
+    key = p.scenario.key
+    shutil.rmtree(directory / key, ignore_errors=True)
+    if p.scenario.variant == "cached":
+        browser.request(p.scenario.method, p.result.path, p.form)  # a hit, as under load
+    count = max(1, min(requests, int(PROFILE_SECONDS / max(p.result.single_request, 0.001))))
+    for _ in range(count):
+        browser.request(p.scenario.method, p.result.path, p.form, extra={PROFILE_HEADER: key})
+    return summarise_directory(key, directory)
+
+
 def measure_pages(
     *,
     servers: dict[str, Server],
@@ -181,14 +204,16 @@ def measure_pages(
     settings: LoadSettings,
     scripts: Path,
     collect_writes: Callable[[], int],
+    profiles: Path | None = None,
 ) -> dict[str, ScenarioResult]:
-    """Check every scenario answers, warm the fast ones up, then run `rounds` interleaved rounds of wrk.
+    """Check every scenario answers, warm the fast ones up, run `rounds` interleaved rounds of wrk, then profile.
 
     Each scenario runs against `servers[scenario.server]`; logged-in browsers belong to the main
     server. `collect_writes` deletes what a write scenario created and returns how many it deleted.
     A cached page is requested once before each run: a note written in between (the create
     scenario) gives the page a new version, and sixteen connections missing it at once would
-    measure the stampede, not the cache.
+    measure the stampede, not the cache. With `profiles` (the servers' BENCH_PROFILE_DIR), each
+    scenario is then profiled apart from the timed runs (profile_requests).
     """
     scripts.mkdir(parents=True, exist_ok=True)
     results: dict[str, ScenarioResult] = {}
@@ -250,4 +275,11 @@ def measure_pages(
                 + (f", {run.failures} failed" if run.failures else "")
                 + (f", backlog drained in {drained:.1f} s" if drained > 0.5 else "")
             )
+    if profiles is not None:
+        for p in plans:
+            browser = _browser(p.scenario, servers[p.scenario.server], browsers)
+            p.result.profile = profile_requests(p, browser, profiles, requests=PROFILE_REQUESTS)
+            if p.scenario.form is not None:
+                collect_writes()
+        say(f"profiled {sum(p.result.profile is not None for p in plans)} scenarios apart from the timed runs")
     return results

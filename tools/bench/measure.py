@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 
 from django.conf import settings as django_settings
@@ -13,10 +14,20 @@ from demo.services import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, demo_username
 from health.probes import all_statuses
 from tools.bench.browser import Browser
 from tools.bench.djongo_peer import djongo_peer
-from tools.bench.environment import ROOT, VAR, Dataset, SeedRecord, other_document_server_environment, say
+from tools.bench.environment import (
+    ROOT,
+    SMALLER_DATASETS,
+    VAR,
+    Dataset,
+    SeedRecord,
+    other_document_server_environment,
+    say,
+)
+from tools.bench.growth import GrowthPoint, measure_growth
 from tools.bench.load import LoadSettings, measure_pages
 from tools.bench.machine import cpu_busy_share, facts, load_average
 from tools.bench.memory import process_age_seconds, resident_bytes
+from tools.bench.middleware import PROFILE_DIRECTORY_VARIABLE
 from tools.bench.overheads import (
     cache_hit,
     engine_replaces_reads,
@@ -43,6 +54,8 @@ from tools.bench.transfer import TransferResult, measure_transfer
 from tools.stores import document_server_kind, other_document_server_kind
 from tools.stores.document import document_server_title
 from users.models import User
+
+GROWTH_SECONDS = {False: 5.0, True: 2.0}  # each page's one round on each dataset (full run, --quick)
 
 
 def find_subjects() -> Subjects:
@@ -115,6 +128,7 @@ def everything(
         f"before the load: {idle_check[0] * 100:.0f} % of the CPUs busy with other work, "
         f"load average {idle_check[1]:.2f}"
     )
+    profiles = VAR / "profiles"
     with ExitStack() as stack:
         servers: dict[str, Server] = {}
         for name in sorted({scenario.server for scenario in scenarios}, key=lambda name: name != MAIN_SERVER):
@@ -122,7 +136,7 @@ def everything(
                 MAIN_SERVER: env,
                 UNCACHED_SERVER: {**env, "PAGE_CACHE_SECONDS": "0"},
                 OTHER_DOCUMENT_SERVER: other_document_server_environment(env),
-            }[name]
+            }[name] | {PROFILE_DIRECTORY_VARIABLE: str(profiles)}
             log = VAR / ("gunicorn.log" if name == MAIN_SERVER else f"gunicorn-{name}.log")
             servers[name] = stack.enter_context(
                 gunicorn(server_env, workers=args.workers, log=log, extra_args=args.gunicorn_arg)
@@ -142,6 +156,7 @@ def everything(
             settings=settings,
             scripts=VAR / "scripts",
             collect_writes=collect_writes,
+            profiles=profiles,
         )
         workers = [
             WorkerMemory(pid, resident_bytes(pid), process_age_seconds(pid), name)
@@ -149,6 +164,15 @@ def everything(
             for pid in running.worker_pids()
         ]
         restarts = sum(running.worker_restarts() for running in servers.values())
+    growth: list[GrowthPoint] = []
+    if not args.skip_growth:
+        growth = measure_growth(
+            [*SMALLER_DATASETS[dataset.name], dataset],
+            postgres=args.postgres,
+            wrk=wrk,
+            settings=replace(settings, duration=GROWTH_SECONDS[quick], warmup=1.0, rounds=1),
+            workers=args.workers,
+        )
     after_load = load_average()
     say("counting queries per page (in-process)")
     queries = count_page_queries(scenarios, subjects)
@@ -209,6 +233,7 @@ def everything(
         workers=workers,
         worker_restarts=restarts,
         transfer=transfer,
+        growth=growth,
         page_cache_seconds=django_settings.PAGE_CACHE_SECONDS,
         repeats=repeats,
         busy_before=idle_check[0],

@@ -19,6 +19,7 @@ from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import connections, transaction
 from faker import Faker
+from pyinstrument import Profiler
 
 import demo.services
 from demo.services import DEMO_PASSWORD, _member, demo_seed
@@ -26,6 +27,8 @@ from notes.collection import notes_collection
 from notes.models import Note
 from tools.bench.environment import say
 from tools.bench.figures import median, time_once, timed_repeats
+from tools.bench.middleware import SAMPLING_INTERVAL, round_trips
+from tools.bench.profiles import ProfileSummary, summarise
 from users.models import User
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -52,6 +55,8 @@ class Comparison:
     status: str = "measured"  # or "not built yet", "failed"
     reason: str = ""
     note: str = ""
+    profile: ProfileSummary | None = None  # where the layer's time goes
+    baseline_profile: ProfileSummary | None = None  # and the raw driver's, for comparison
 
     @property
     def measured(self) -> bool:
@@ -88,10 +93,39 @@ def side_by_side(
     return comparison
 
 
+PROFILE_REPEATS = 5
+
+
+def profiled(key: str, action: Callable[[], object], *, unit: str, repeats: int = PROFILE_REPEATS) -> ProfileSummary:
+    """Run `action` `repeats` times under pyinstrument, apart from the timed repeats: where its time goes."""
+    records = []
+    with round_trips() as counts:
+        for _ in range(repeats):
+            profiler = Profiler(interval=SAMPLING_INTERVAL, async_mode="disabled")
+            profiler.start()
+            action()
+            records += profiler.stop().frame_records
+    return summarise(key, records, samples=repeats, unit=unit, round_trips=dict(counts))
+
+
+def with_profiles(comparison: Comparison, subject: Callable[[], object], baseline: Callable[[], object]) -> Comparison:
+    """Add the profiles of both sides, one profiled repeat standing for what one timed repeat does."""
+    comparison.profile = profiled(comparison.key, subject, unit=comparison.per)
+    comparison.baseline_profile = profiled(f"{comparison.key}-raw", baseline, unit=comparison.per)
+    return comparison
+
+
 # ----------------------------------------------------------------------------- document store reads
 def orm_full_read(*, repeats: int) -> Comparison:
     collection = notes_collection()
-    return side_by_side(
+
+    def subject() -> object:
+        return list(Note.objects.all()[:READ_COUNT])
+
+    def baseline() -> object:
+        return list(collection.find({}, limit=READ_COUNT))
+
+    comparison = side_by_side(
         Comparison(
             "orm-read",
             f"Read {READ_COUNT:,} full notes",
@@ -101,10 +135,11 @@ def orm_full_read(*, repeats: int) -> Comparison:
             per=f"{READ_COUNT:,} notes",
             note="model instances with their embedded checklist items, against the raw documents",
         ),
-        lambda: list(Note.objects.all()[:READ_COUNT]),
-        lambda: list(collection.find({}, limit=READ_COUNT)),
+        subject,
+        baseline,
         repeats=repeats,
     )
+    return with_profiles(comparison, subject, baseline)
 
 
 def list_fetch(*, repeats: int) -> list[Comparison]:
@@ -125,6 +160,11 @@ def list_fetch(*, repeats: int) -> list[Comparison]:
         lambda: list(Note.objects.only(*LIST_FIELDS)[:READ_COUNT]),
         lambda: list(collection.find({}, projection, limit=READ_COUNT)),
         repeats=repeats,
+    )
+    with_profiles(
+        only,
+        lambda: list(Note.objects.only(*LIST_FIELDS)[:READ_COUNT]),
+        lambda: list(collection.find({}, projection, limit=READ_COUNT)),
     )
     values = side_by_side(
         Comparison(
@@ -315,6 +355,9 @@ def seed_users(*, count: int, seed: int, repeats: int) -> list[Comparison]:
             delete_scratch_members()
             bulk.subject_seconds.append(time_once(partial(_bulk_create, members))[0])
             delete_scratch_members()
+        with demo_prefix(SEED_PREFIX):
+            seeding = partial(demo_seed, users=count, notes_per_user=0, seed=seed, batch_size=500)
+            comparison.profile = profiled("seed-users", seeding, unit=comparison.per, repeats=1)
     finally:
         delete_scratch_members()
     say(f"seed-users: {comparison.subject_time:.2f} s vs {comparison.baseline_time:.2f} s")
@@ -379,5 +422,6 @@ def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
             repeats=repeats,
         ),
     ]
+    with_profiles(results[0], through_django, raw_get)
     cache.delete("bench:fragment")
     return results

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from tools.bench.profiles import ProfileSummary
+
 Direction = Literal["at least", "at most"]
 
 
@@ -18,6 +20,7 @@ class Check:
     shown: str  # the measured value as the report prints it
     reason: str = ""
     why: str = ""  # what the figure is made of (queries, start-up, …), for the report's closing section
+    profile: ProfileSummary | None = None  # where its time goes, when it was profiled
 
     @property
     def met(self) -> bool | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from bson import json_util
+from pyinstrument.session import Session
 from pymongo.collection import Collection
 
 from notes.collection import batches, notes_collection
@@ -24,7 +25,9 @@ from notes.transfer.importing import READ_OPTIONS
 from tools.bench.environment import ROOT, VAR, manage, say, with_database
 from tools.bench.figures import time_once
 from tools.bench.memory import MIB, MeasuredRun, run_measured
+from tools.bench.middleware import SAMPLING_INTERVAL
 from tools.bench.overheads import Comparison
+from tools.bench.profiles import ProfileSummary, summarise
 
 BENCH_DATABASE_PREFIX = "polystore_bench"
 SCRATCH_SUFFIX = "_scratch"
@@ -165,6 +168,7 @@ def measure_transfer(*, env: dict[str, str], bench_database: str, total: int) ->
                 f"exported {small_export.notes:,} and {full_export.notes:,} notes, not {small:,} and {large:,}"
             )
         result.exports = [small_export, full_export]
+        result.comparisons[0].profile = _import_profile(scratch, VAR / "notes-small.jsonl", small, log=log)
     except TransferFailed as error:
         result.status, result.reason = "failed", str(error)
         say(f"transfer: {error}")
@@ -173,6 +177,40 @@ def measure_transfer(*, env: dict[str, str], bench_database: str, total: int) ->
         for path in (exported, empty_file, VAR / "notes-small.jsonl"):
             path.unlink(missing_ok=True)
     return result
+
+
+def _import_profile(scratch: Scratch, path: Path, notes: int, *, log: Path) -> ProfileSummary:
+    """import_notes of a tenth of the dataset once more, under `python -m pyinstrument`, into the empty scratch collection.
+
+    Apart from the timed import, and on a tenth of its notes so that it costs a tenth of its time;
+    start-up included, as in the figure.
+    """
+    session_file = VAR / "import-notes.pyisession"
+    scratch.empty()
+    offset = log.stat().st_size
+    command = [
+        sys.executable,
+        "-m",
+        "pyinstrument",
+        "--renderer",
+        "pyisession",
+        "--outfile",
+        str(session_file),
+        "--interval",
+        str(SAMPLING_INTERVAL),
+        "manage.py",
+        "import_notes",
+        str(path),
+        "--batch-size",
+        str(IMPORT_BATCH_SIZE),
+        "--no-progress",
+    ]
+    run = run_measured(command, env=scratch.env, cwd=ROOT, log=log)
+    if run.returncode != 0:
+        raise TransferFailed(f"import_notes under pyinstrument exited {run.returncode}: {_tail(log, offset)}")
+    records = Session.load(session_file).frame_records
+    session_file.unlink()
+    return summarise("import-notes", records, samples=1, unit=f"{notes:,} notes")
 
 
 def _import_side_by_side(
