@@ -71,7 +71,7 @@ bench: $(VENV)/.test  ## Measure throughput and overheads; rewrites docs/benchma
 drills: $(VENV)/.test  ## Load, store outages under load, scale-out on real replicas, integrity across stores, on their own stores (docs/drills.md).
 	$(PY) -m tools.drills
 
-screenshots: $(VENV)/.test browser services  ## Screenshots of the home, my notes, the editor and the admin's note page at a desktop and a phone width into docs/screenshots/.
+screenshots: $(VENV)/.test browser services  ## Screenshots of the pages README shows (home, lists, editor, admin, status) at a desktop and a phone width into docs/screenshots/.
 	$(PY) -m tools.screenshots
 
 browser:  ## Install Debian's Chromium for the browser tests, if missing.

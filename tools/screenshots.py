@@ -137,8 +137,10 @@ def member_note_with_checklist(env: dict[str, str]) -> str:
     return str(note["_id"])
 
 
-def shoot(page: Page, output: Path, name: str, width: Width, path: str) -> None:
-    page.goto(path)
+def shoot(page: Page, output: Path, name: str, width: Width, path: str | None) -> None:
+    """Save the whole page at `path` (None: the page as it stands)."""
+    if path is not None:
+        page.goto(path)
     page.wait_for_load_state("networkidle")
     target = output / f"{name}-{width.name}.png"
     page.screenshot(path=target, full_page=True)
@@ -159,9 +161,14 @@ def take(base_url: str, env: dict[str, str], output: Path, staff_password: str) 
             shoot(member, output, "home-member", width, "/")
             shoot(member, output, "my-notes", width, "/notes/")
             shoot(member, output, "editor", width, f"/notes/{note}/edit/")
+            member.click("#body-preview-tab")
+            member.wait_for_selector("#body-preview:not([hidden])")
+            shoot(member, output, "editor-preview", width, None)
+            shoot(member, output, "trash", width, "/notes/trash/")
             staff = browser.new_context(base_url=base_url, viewport=viewport).new_page()
             log_in(staff, "/admin/login/", STAFF, staff_password)
             shoot(staff, output, "admin-note", width, f"/admin/notes/note/{note}/change/")
+            shoot(staff, output, "store-status", width, "/status/")
         browser.close()
 
 
