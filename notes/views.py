@@ -28,6 +28,7 @@ from notes.owners import with_owner_names
 from notes.permissions import can_write, get_note_for
 from notes.services import note_checklist_item_mark, note_create, note_delete, note_pin, note_update
 from notes.topics import NOTES
+from page_cache.fragments import MemberFragmentCacheMixin
 from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
 from users.topics import MEMBERS, member_topic
@@ -93,8 +94,8 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
         return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), **kwargs)
 
 
-class PublicNoteListView(AnonymousPageCacheMixin, NoteFilterMixin, ListView):
-    """Everyone's public notes, newest first, with their owners' names."""
+class PublicNoteListView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, NoteFilterMixin, ListView):
+    """Everyone's public notes, newest first, with their owners' names; the same list for every member."""
 
     template_name = "notes/note_list.html"
     context_object_name = "notes"

@@ -14,7 +14,7 @@ from django.views import View
 from page_cache.versions import versioned_get, versioned_set
 
 
-def _is_canonical(request: HttpRequest) -> bool:
+def is_canonical(request: HttpRequest) -> bool:
     """No query, or only `?page=<n>` as the pager writes it (ASCII digits, no leading zero)."""
     if not request.GET:
         return True
@@ -30,7 +30,7 @@ def is_cacheable(request: HttpRequest) -> bool:
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
-        and _is_canonical(request)
+        and is_canonical(request)
         and not len(get_messages(request))
     )
 
