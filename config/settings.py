@@ -38,9 +38,12 @@ MIDDLEWARE = [
     "health.middleware.LivenessMiddleware",
     "request_limits.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "health.middleware.StoreUnavailableMiddleware",
+    # Cached anonymous pages answer here, before the session and everything after it (page_cache/middleware.py).
+    "page_cache.middleware.EarlyPageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "users.sessions.RequestSessionMiddleware",
     "replicas.reads.ReplicaReadsMiddleware",
@@ -48,7 +51,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from django.utils.html import strip_tags
 from markdown_it import MarkdownIt
@@ -15,6 +16,7 @@ from markdown_it.utils import EnvType, OptionsDict
 # to preview it, so a 100,000-character body costs a list no more than a short one.
 PREVIEW_LENGTH = 200
 PREVIEW_SOURCE_LENGTH = 2_000
+PREVIEWS_KEPT = 2_048  # per process: at most ~5 MB
 WHITESPACE = re.compile(r"\s+")
 
 # "html": False escapes raw HTML blocks and inline tags; markdown-it's validateLink drops
@@ -40,8 +42,15 @@ def markdown_html(text: str) -> str:
 
 def markdown_preview(text: str, *, length: int = PREVIEW_LENGTH) -> str:
     """Return the start of Markdown `text` as plain text on one line, at most `length` characters."""
-    plain = html.unescape(strip_tags(markdown_html(text[:PREVIEW_SOURCE_LENGTH])))
+    return _preview(text[:PREVIEW_SOURCE_LENGTH], cut=len(text) > PREVIEW_SOURCE_LENGTH, length=length)
+
+
+# A list renders one preview per card (0.1 ms each, issue #18) and shows the same notes again and
+# again; a preview depends on its source alone, and each kept one is a few kilobytes.
+@lru_cache(maxsize=PREVIEWS_KEPT)
+def _preview(source: str, *, cut: bool, length: int) -> str:
+    plain = html.unescape(strip_tags(markdown_html(source)))
     plain = WHITESPACE.sub(" ", plain).strip()
-    if len(plain) > length or len(text) > PREVIEW_SOURCE_LENGTH:
+    if len(plain) > length or cut:
         return plain[: length - 1].rstrip() + "…"
     return plain

@@ -46,7 +46,11 @@ def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool = False, tras
         raise Http404("No such note.")
     note = Note.everything.filter(pk=ObjectId(pk)).first()
     allowed = can_take_out_of_trash if trashed else can_write if write else can_read
-    if note is None or not allowed(user, note) or not with_owner_names([note]):
+    if note is None or not allowed(user, note):
+        raise Http404("No such note.")
+    if user.is_authenticated and note.owner_id == user.pk:
+        note.owner_name = user.public_name  # its owner, logged in: active, and named by the row just read
+    elif not with_owner_names([note]):
         raise Http404("No such note.")
     return note
 

@@ -47,6 +47,7 @@ from notes.services import (
     notes_trash_empty,
 )
 from notes.topics import NOTES
+from page_cache.fragments import MemberFragmentCacheMixin
 from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
 from request_limits.middleware import request_body_limit
@@ -116,8 +117,8 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
         return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), **kwargs)
 
 
-class PublicNoteListView(AnonymousPageCacheMixin, NoteFilterMixin, ListView):
-    """Everyone's public notes, newest first, with their owners' names."""
+class PublicNoteListView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, NoteFilterMixin, ListView):
+    """Everyone's public notes, newest first, with their owners' names; the same list for every member."""
 
     template_name = "notes/note_list.html"
     context_object_name = "notes"

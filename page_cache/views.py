@@ -14,7 +14,7 @@ from django.views import View
 from page_cache.versions import versioned_get, versioned_set
 
 
-def _is_canonical(request: HttpRequest) -> bool:
+def is_canonical(request: HttpRequest) -> bool:
     """No query, or only `?page=<n>` as the pager writes it (ASCII digits, no leading zero)."""
     if not request.GET:
         return True
@@ -24,13 +24,18 @@ def _is_canonical(request: HttpRequest) -> bool:
     return pages[0].isascii() and pages[0].isdigit() and not pages[0].startswith("0")
 
 
+def page_prefix(request: HttpRequest) -> str:
+    """Name the page at the request's URL; versioned_get() adds its topics' versions."""
+    return f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]}:"
+
+
 def is_cacheable(request: HttpRequest) -> bool:
     """Cache GETs of canonical URLs by anonymous visitors with no message waiting to be shown."""
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
         and not request.user.is_authenticated
-        and _is_canonical(request)
+        and is_canonical(request)
         and not len(get_messages(request))
     )
 
@@ -46,8 +51,7 @@ class AnonymousPageCacheMixin(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_cacheable(request):
             return super().dispatch(request, *args, **kwargs)
-        path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        key, content = versioned_get(f"page:{path}:", self.page_topics())
+        key, content = versioned_get(page_prefix(request), self.page_topics())
         if content is not None:
             return HttpResponse(content)
         response = super().dispatch(request, *args, **kwargs)

@@ -19,6 +19,7 @@ from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest, HttpResponse
 
+from page_cache.fragments import fills_fragments
 from page_cache.views import is_cacheable
 from replicas.health import CHECK_SECONDS, replica_aliases
 
@@ -90,9 +91,10 @@ class ReplicaReadsMiddleware:
     def process_view(self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict) -> None:
         """Read from the primary for the admin's change forms, and for pages the page cache may keep.
 
-        A form reads what it is about to save. A page kept for anonymous visitors outlives a
-        replica's lag (PAGE_CACHE_SECONDS): rendered from a replica just behind a write, it would
-        be kept, stale, under the write's new version. Those pages are rendered once per version.
+        A form reads what it is about to save. A page kept for anonymous visitors, or its fragment
+        kept for members, outlives a replica's lag (PAGE_CACHE_SECONDS): rendered from a replica
+        just behind a write, it would be kept, stale, under the write's new version. Those pages
+        are rendered once per version.
         """
         scope = current_scope()
         if scope is None or not scope.replicas_allowed or not replica_aliases():
@@ -100,7 +102,7 @@ class ReplicaReadsMiddleware:
         match = request.resolver_match
         admin_form = bool(match and match.namespace == "admin" and (match.url_name or "").endswith(ADMIN_FORM_VIEWS))
         try:
-            cacheable = is_cacheable(request)  # asks who is logged in
+            cacheable = is_cacheable(request) or fills_fragments(request, view)  # asks who is logged in
         except DatabaseError:
             cacheable = True  # on the primary; the view meets the outage itself and answers the styled 503
         if admin_form or cacheable:

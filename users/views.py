@@ -19,6 +19,7 @@ from django.urls import reverse, reverse_lazy
 from django.views.generic import CreateView, DeleteView, DetailView, ListView, UpdateView
 from django.views.generic.detail import SingleObjectMixin
 
+from page_cache.fragments import MemberFragmentCacheMixin
 from page_cache.paginator import LastPageRedirectMixin
 from page_cache.views import AnonymousPageCacheMixin
 from users.forms import LoginForm, MemberPasswordChangeForm, ProfileForm, SignUpForm
@@ -111,7 +112,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "users/password_reset_complete.html"
 
 
-class DirectoryView(AnonymousPageCacheMixin, LastPageRedirectMixin, ListView):
+class DirectoryView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, LastPageRedirectMixin, ListView):
     """Active members by username; anyone may browse, staff may also search by email.
 
     Members may not: anyone may sign up, and whether a member matches a piece of an address
@@ -124,6 +125,10 @@ class DirectoryView(AnonymousPageCacheMixin, LastPageRedirectMixin, ListView):
 
     def page_topics(self) -> list[str]:
         return [MEMBERS]
+
+    def shared_fragment(self) -> str | None:
+        """Members share one directory; staff see emails."""
+        return None if self.request.user.is_staff or self.request.user.is_superuser else "member"
 
     def get_queryset(self) -> QuerySet[User]:
         query = self.search_query()
@@ -138,12 +143,19 @@ class DirectoryView(AnonymousPageCacheMixin, LastPageRedirectMixin, ListView):
         return super().get_context_data(query=self.search_query(), **kwargs)
 
 
-class ProfileView(AnonymousPageCacheMixin, DetailView):
+class ProfileView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, DetailView):
     template_name = "users/profile.html"
     context_object_name = "member"
 
     def page_topics(self) -> list[str]:
         return [member_topic(self.kwargs["pk"])]
+
+    def shared_fragment(self) -> str | None:
+        """Members share a profile that is not theirs; its member and staff see what they may change."""
+        viewer = self.request.user
+        if viewer.is_staff or viewer.is_superuser or viewer.pk == self.kwargs["pk"]:
+            return None
+        return "member"
 
     def get_queryset(self) -> QuerySet[User]:
         """Deactivated members are hidden from everyone but staff."""

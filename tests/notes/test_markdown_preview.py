@@ -29,3 +29,11 @@ def test_a_huge_body_renders_only_its_start():
 
 def test_an_empty_body_has_no_preview():
     assert markdown_preview("") == ""
+
+
+def test_a_kept_preview_still_says_whether_the_body_goes_on_past_what_was_rendered():
+    whole = "a" + " " * (PREVIEW_SOURCE_LENGTH - 1)
+
+    assert markdown_preview(whole) == "a"
+    assert markdown_preview(whole + "more") == "a…"
+    assert markdown_preview(whole) == "a"

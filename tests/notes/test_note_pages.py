@@ -294,3 +294,14 @@ def test_owner_moves_a_note_to_the_trash_after_confirming(alice_client, private_
     assert response.redirect_chain == [(reverse("notes:list"), 302)]
     assert "Moved “Alice&#x27;s diary” to the trash." in response.content.decode()
     assert mongo_db["notes_note"].find_one({"_id": private_note.pk})["trashed_at"] is not None
+
+
+def test_the_owners_own_note_needs_no_lookup_of_their_name(alice, alice_client, django_assert_num_queries):
+    note = NoteFactory(owner_id=alice.pk, title="Mine")
+    alice.display_name = "Alice A."
+    alice.save()
+
+    with django_assert_num_queries(1):  # the member and their session's row; no names query on an empty cache
+        page = alice_client.get(reverse("notes:detail", args=[note.pk])).content.decode()
+
+    assert "by Alice A." in page
