@@ -6,6 +6,7 @@ from django.urls import path, register_converter
 
 from notes import views
 from notes.converters import ObjectIdConverter
+from notes.transfer import views as transfer_views
 
 app_name = "notes"
 
@@ -20,4 +21,7 @@ urlpatterns = [
     path("<objectid:pk>/delete/", views.NoteDeleteView.as_view(), name="delete"),
     path("<objectid:pk>/pin/", views.note_pin_view, name="pin"),
     path("<objectid:pk>/checklist/<int:index>/", views.note_checklist_item_view, name="check"),
+    path("transfer/", transfer_views.note_transfer_view, name="transfer"),
+    path("transfer/notes.jsonl", transfer_views.NotesJsonLinesView.as_view(), name="export_jsonl"),
+    path("transfer/notes.zip", transfer_views.NotesMarkdownView.as_view(), name="export_markdown"),
 ]

@@ -277,3 +277,13 @@ def _remove_inserted(spool: NoteSpool, inserted: int, *, batch_size: int) -> boo
         logger.exception("import: %d notes written before MongoDB failed could not be removed", inserted)
         return False
     return True
+
+
+def notes_import_upload(*, member_id: int, upload: Iterable[bytes]) -> ImportResult:
+    """Import a JSON Lines file a member sent from the page into their account, all or nothing.
+
+    The notes become theirs (see notes_import's `member_id`); notes already theirs are left as
+    they are. `upload` yields the file's lines as bytes (Django's uploaded files do).
+    """
+    lines = (line.decode("utf-8", "surrogateescape") for line in upload)
+    return notes_import(lines=utf8_lines(lines, source="The file"), member_id=member_id, on_conflict="skip")

@@ -77,6 +77,11 @@ MATRIX = [
     ("notes:check",                              "GET",  405,                           405,                           405,                           405,                           405),
     ("notes:check",                              "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
     ("notes:check (public note)",                "POST", LOGIN,                         "→ notes:detail",              404,                           "→ notes:detail",              "→ notes:detail"),
+    # Export and import: each member's own notes, whoever they are.
+    ("notes:transfer",                           "GET",  LOGIN,                         200,                           200,                           200,                           200),
+    ("notes:transfer",                           "POST", LOGIN,                         "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list"),
+    ("notes:export_jsonl",                       "GET",  LOGIN,                         200,                           200,                           200,                           200),
+    ("notes:export_markdown",                    "GET",  LOGIN,                         200,                           200,                           200,                           200),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),
