@@ -8,22 +8,28 @@
     var form = input.form;
     var button = form.querySelector("button[type=submit]");
 
-    function megabytes(bytes) {
-      return (bytes / 1048576).toFixed(1) + " MB";
+    function bytes(count) {
+      return count.toLocaleString("en");
     }
 
     input.addEventListener("change", function () {
       var file = input.files[0];
       var message = file && file.size > limit
-        ? "This file has " + megabytes(file.size) + "; an import takes at most " + megabytes(limit) + "."
+        ? "This file has " + bytes(file.size) + " bytes; an import takes at most " + bytes(limit) +
+          " (" + (limit / 1048576).toFixed(1) + " MB)."
         : "";
       input.setCustomValidity(message);
       input.reportValidity();
     });
 
+    var label = button.textContent;
     form.addEventListener("submit", function () {
       button.setAttribute("aria-busy", "true");
       button.textContent = "Importing…";
+    });
+    window.addEventListener("pageshow", function () {  // back to a page kept in the browser's cache
+      button.removeAttribute("aria-busy");
+      button.textContent = label;
     });
   });
 })();
