@@ -59,13 +59,13 @@ class ImportResult:
         """Problems counted but not kept (past PROBLEMS_KEPT)."""
         return self.problem_count - len(self.problems)
 
-    def _problem(self, line: int, problems: list[str]) -> None:
+    def add_problems(self, line: int, problems: list[str]) -> None:
         self.bad_lines += 1
         self.problem_count += len(problems)
         room = PROBLEMS_KEPT - len(self.problems)
         self.problems += [(line, problem) for problem in problems[: max(room, 0)]]
 
-    def _conflict(self, note_id: ObjectId) -> None:
+    def add_conflict(self, note_id: ObjectId) -> None:
         self.conflicts += 1
         if len(self.conflict_ids) < CONFLICT_IDS_KEPT:
             self.conflict_ids.append(note_id)
@@ -161,81 +161,62 @@ def notes_import(
         raise ValueError(f"on_conflict must be one of {CONFLICT_MODES}")
     result = ImportResult(on_conflict=on_conflict)
     with NoteSpool() as spool:
-        _check(lines, spool, result, batch_size=batch_size, member_id=member_id, on_note=on_note)
+        checks = _Checks(spool, result, member_id=member_id)
+        for batch in batches(_checked_lines(lines), batch_size):
+            checks.batch(batch)
+            if on_note:
+                on_note(len(batch))
         if result.refused or dry_run:
             return result
         _write(spool, result, batch_size=batch_size)
     return result
 
 
-def _check(
-    lines: Iterable[str],
-    spool: NoteSpool,
-    result: ImportResult,
-    *,
-    batch_size: int,
-    member_id: int | None,
-    on_note: Callable[[int], object] | None,
-) -> None:
-    """Read and check every line; spool each good note, encoded, with whether its `_id` is stored already."""
-    collection = notes_collection()
-    seen_ids: dict[ObjectId, int] = {}
-    known_owners: set[int] = set()
-    for batch in batches(_checked_lines(lines), batch_size):
+class _Checks:
+    """What the checks carry from line to line: the members known, the `_id`s seen, the notes spooled."""
+
+    def __init__(self, spool: NoteSpool, result: ImportResult, *, member_id: int | None) -> None:
+        self.spool, self.result, self.member_id = spool, result, member_id
+        self.seen_ids: dict[ObjectId, int] = {}
+        self.members: set[int] = set()
+
+    def batch(self, batch: list[tuple[int, dict[str, Any] | None, list[str]]]) -> None:
+        """Check a batch of parsed lines with one look-up of owners and one of `_id`s for all of them."""
         notes = [stored for _, stored, _ in batch if stored]
-        owners = {note["owner_id"] for note in notes} - known_owners
-        if member_id is None and owners:
-            known_owners |= set(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
-        stored_ids = {note["_id"] for note in notes}
-        if member_id is not None:
-            existing = {
-                row["_id"]
-                for row in collection.find({"_id": {"$in": list(stored_ids)}, "owner_id": member_id}, {"_id": 1})
-            }
-        else:
-            existing = {row["_id"] for row in collection.find({"_id": {"$in": list(stored_ids)}}, {"_id": 1})}
+        owners = {note["owner_id"] for note in notes} - self.members
+        if self.member_id is None and owners:
+            self.members |= set(User.objects.filter(pk__in=owners).values_list("pk", flat=True))
+        existing: set[ObjectId] = set()
+        if notes:
+            query: dict[str, Any] = {"_id": {"$in": [note["_id"] for note in notes]}}
+            if self.member_id is not None:
+                query["owner_id"] = self.member_id  # only the member's own notes are theirs to keep
+            existing = {row["_id"] for row in notes_collection().find(query, {"_id": 1})}
         for number, stored, line_problems in batch:
-            result.read += 1
-            problems = (
-                _spooled(stored, number, spool, result, seen_ids, known_owners, existing, member_id)
-                if stored
-                else line_problems
-            )
+            self.result.read += 1
+            problems = self._spooled(number, stored, exists=stored["_id"] in existing) if stored else line_problems
             if problems:
-                result._problem(number, problems)
-        if on_note:
-            on_note(len(batch))
+                self.result.add_problems(number, problems)
 
-
-def _spooled(
-    stored: dict[str, Any],
-    number: int,
-    spool: NoteSpool,
-    result: ImportResult,
-    seen_ids: dict[ObjectId, int],
-    known_owners: set[int],
-    existing: set[ObjectId],
-    member_id: int | None,
-) -> list[str]:
-    """Spool one note the model accepts, unless its owner or `_id` is a problem or BSON cannot store it."""
-    note_id = stored["_id"]
-    if member_id is None and stored["owner_id"] not in known_owners:
-        return [f"owner_id {stored['owner_id']} is not a member"]
-    if note_id in seen_ids:
-        return [f"_id {note_id} repeats line {seen_ids[note_id]}"]
-    seen_ids[note_id] = number
-    exists = note_id in existing
-    if member_id is not None:
-        stored["owner_id"] = member_id
-        if not exists:
-            stored["_id"] = ObjectId()
-    encoded, problems = bson_encoded(stored)
-    if encoded is None:
-        return problems
-    if exists:
-        result._conflict(note_id)
-    spool.add(stored["_id"], stored["owner_id"], encoded, exists=exists)
-    return []
+    def _spooled(self, number: int, stored: dict[str, Any], *, exists: bool) -> list[str]:
+        """Spool a note the model accepts, unless its owner or `_id` is a problem or BSON cannot store it."""
+        note_id = stored["_id"]
+        if self.member_id is None and stored["owner_id"] not in self.members:
+            return [f"owner_id {stored['owner_id']} is not a member"]
+        if note_id in self.seen_ids:
+            return [f"_id {note_id} repeats line {self.seen_ids[note_id]}"]
+        self.seen_ids[note_id] = number
+        if self.member_id is not None:
+            stored["owner_id"] = self.member_id
+            if not exists:
+                stored["_id"] = ObjectId()
+        encoded, problems = bson_encoded(stored)
+        if encoded is None:
+            return problems
+        if exists:
+            self.result.add_conflict(note_id)
+        self.spool.add(stored["_id"], stored["owner_id"], encoded, exists=exists)
+        return []
 
 
 def _write(spool: NoteSpool, result: ImportResult, *, batch_size: int) -> None:
