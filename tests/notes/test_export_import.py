@@ -9,7 +9,8 @@ import pytest
 from bson import ObjectId
 from django.core.management import CommandError, call_command
 
-from notes.models import ChecklistItem, Revision
+from notes.collection import note_documents
+from notes.models import ChecklistItem, Note, Revision
 from notes.transfer import importing
 from notes.transfer.importing import ImportInterrupted, notes_import
 from tests.factories import NoteFactory, note_line
@@ -416,3 +417,15 @@ def test_a_write_that_fails_midway_removes_what_the_import_had_inserted(alice, m
 
     assert (interrupted.value.result.inserted, interrupted.value.removed) == (3, True)
     assert [note["title"] for note in mongo_db["notes_note"].find()] == ["Meanwhile"]
+
+
+def test_the_export_reads_the_documents_of_the_notes_a_queryset_selects(alice, bob, mongo_db):
+    """The filter is the ORM's own, so a manager's rule (which notes Note.objects shows) holds in exports too."""
+    pinned = NoteFactory(owner_id=alice.pk, pinned=True)
+    NoteFactory(owner_id=alice.pk)
+    NoteFactory(owner_id=bob.pk, pinned=True)
+
+    documents = list(note_documents(Note.objects.owned_by(alice.pk).filter(pinned=True)))
+
+    assert documents == [mongo_db["notes_note"].find_one({"_id": pinned.pk})]
+    assert list(note_documents(Note.objects.none())) == []
