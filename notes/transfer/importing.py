@@ -148,7 +148,8 @@ def notes_import(
     """Check every line, then write all notes in batches, or nothing if any line is bad.
 
     `lines` are read once: each good note waits, encoded, in a temporary file (NoteSpool) until
-    every line has been checked, so memory holds one batch whatever the file's size. A bad line
+    every line has been checked, so memory holds one batch of notes whatever the file's size (and
+    the `_id`s seen, to find repeats: ~12 MiB for 100,000 notes). A bad line
     means nothing is written whatever `on_conflict` says; an `_id` already in the store means
     nothing is written under "fail", is left alone under "skip", and is overwritten under
     "replace". With `member_id`, every note becomes that member's: the file's owner_id is
@@ -177,7 +178,7 @@ class _Checks:
 
     def __init__(self, spool: NoteSpool, result: ImportResult, *, member_id: int | None) -> None:
         self.spool, self.result, self.member_id = spool, result, member_id
-        self.seen_ids: dict[ObjectId, int] = {}
+        self.seen_ids: dict[bytes, int] = {}  # each `_id`'s 12 bytes, and its line: ~120 bytes a note
         self.members: set[int] = set()
 
     def batch(self, batch: list[tuple[int, dict[str, Any] | None, list[str]]]) -> None:
@@ -203,9 +204,9 @@ class _Checks:
         note_id = stored["_id"]
         if self.member_id is None and stored["owner_id"] not in self.members:
             return [f"owner_id {stored['owner_id']} is not a member"]
-        if note_id in self.seen_ids:
-            return [f"_id {note_id} repeats line {self.seen_ids[note_id]}"]
-        self.seen_ids[note_id] = number
+        if note_id.binary in self.seen_ids:
+            return [f"_id {note_id} repeats line {self.seen_ids[note_id.binary]}"]
+        self.seen_ids[note_id.binary] = number
         if self.member_id is not None:
             stored["owner_id"] = self.member_id
             if not exists:
