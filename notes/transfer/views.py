@@ -18,7 +18,7 @@ from django.views.generic import FormView
 from notes.models import Note, NoteQuerySet
 from notes.transfer.export import note_lines
 from notes.transfer.forms import ENVELOPE_BYTES, MAX_IMPORT_BYTES, NoteImportForm
-from notes.transfer.importing import ImportResult, NotUtf8Text, notes_import_upload
+from notes.transfer.importing import ImportInterrupted, ImportResult, NotUtf8Text, notes_import_upload
 from notes.transfer.markdown_files import markdown_zip
 from request_limits.middleware import request_body_limit
 
@@ -68,6 +68,9 @@ class NoteTransferView(LoginRequiredMixin, FormView):
         except NotUtf8Text as error:
             form.add_error("file", str(error))
             return self.form_invalid(form)
+        except ImportInterrupted as error:
+            form.add_error("file", interruption_summary(error))
+            return self.render_to_response(self.get_context_data(form=form), status=503)
         if result.refused:
             form.add_error("file", f"Nothing was imported: the file has {counted(result.bad_lines, 'bad line')}.")
             return self.render_to_response(self.get_context_data(form=form, result=result))
@@ -77,6 +80,17 @@ class NoteTransferView(LoginRequiredMixin, FormView):
 
 def counted(number: int, noun: str) -> str:
     return f"{number:,} {noun}{pluralize(number)}"
+
+
+def interruption_summary(error: ImportInterrupted) -> str:
+    """Say what is left of an import that MongoDB broke off."""
+    if error.removed:
+        return "The notes could not all be saved, so none were kept: nothing was imported. Try again in a moment."
+    inserted = error.result.inserted
+    return (
+        f"The notes could not all be saved: {counted(inserted, 'note')} of this file "
+        f"{pluralize(inserted, 'is,are')} in your account, the rest is not."
+    )
 
 
 def import_summary(result: ImportResult) -> str:

@@ -18,6 +18,7 @@ from ruamel.yaml import YAML
 
 from notes.models import ChecklistItem, Note, Revision
 from notes.transfer.forms import ENVELOPE_BYTES, MAX_IMPORT_BYTES
+from notes.transfer.importing import ImportInterrupted, ImportResult
 from tests.factories import NoteFactory, logged_in, note_line
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
@@ -337,3 +338,22 @@ def test_an_id_of_another_members_note_is_neither_touched_nor_told(alice, bob, a
     [copy] = documents(mongo_db, owner_id=alice.pk)
     assert copy["title"] == "Alice's copy"
     assert isinstance(copy["_id"], ObjectId)
+
+
+@pytest.mark.parametrize(
+    ("removed", "message"),
+    [
+        (True, "The notes could not all be saved, so none were kept: nothing was imported. Try again in a moment."),
+        (False, "The notes could not all be saved: 2 notes of this file are in your account, the rest is not."),
+    ],
+)
+def test_an_import_that_mongodb_breaks_off_says_what_is_left(alice, alice_client, monkeypatch, removed, message):
+    def broken_off(**arguments):
+        raise ImportInterrupted(ImportResult(inserted=2), removed=removed)
+
+    monkeypatch.setattr("notes.transfer.views.notes_import_upload", broken_off)
+
+    response = alice_client.post(PAGE, {"file": jsonl(note_line(alice.pk))})
+
+    assert response.status_code == 503
+    assert message in response.content.decode()
