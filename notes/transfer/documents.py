@@ -42,6 +42,11 @@ OPTIONAL = {
     "revisions": (list, list),
     "view_count": (int, 0),
 }
+KNOWN_FIELDS = frozenset(REQUIRED) | frozenset(OPTIONAL)
+EMBEDDED_SHAPES = {
+    "checklist": {"text": str, "done": bool},
+    "revisions": {"title": str, "body": str, "saved_at": datetime.datetime},
+}
 
 
 def _type_name(kind: type) -> str:
@@ -62,8 +67,10 @@ def _is_a(value: Any, kind: type) -> bool:
     Extended JSON can spell values whose types subclass str ({"$code": …} is JavaScript code);
     MongoDB would store them as those types, not as the text a note holds.
     """
+    if type(value) is kind:
+        return True
     if kind is str:
-        return type(value) is str
+        return False
     return isinstance(value, kind) and not (kind is int and isinstance(value, bool))
 
 
@@ -72,7 +79,7 @@ def note_document_check(document: Any) -> tuple[dict[str, Any] | None, list[str]
     if not isinstance(document, dict):
         return None, ["a line must be a JSON object"]
     problems = []
-    unknown = sorted(set(document) - set(REQUIRED) - set(OPTIONAL))
+    unknown = sorted(document.keys() - KNOWN_FIELDS)
     if unknown:
         problems.append(f"unknown fields: {', '.join(unknown)}")
     for name, kind in REQUIRED.items():
@@ -174,13 +181,9 @@ def within_the_rules_at_a_glance(document: dict[str, Any]) -> bool:
 
 def _embedded_problems(document: dict[str, Any]) -> list[str]:
     problems = []
-    shapes = {
-        "checklist": {"text": str, "done": bool},
-        "revisions": {"title": str, "body": str, "saved_at": datetime.datetime},
-    }
-    for name, shape in shapes.items():
+    for name, shape in EMBEDDED_SHAPES.items():
         for position, item in enumerate(document[name], start=1):
-            if not isinstance(item, dict) or set(item) != set(shape):
+            if not isinstance(item, dict) or item.keys() != shape.keys():
                 problems.append(f"{name} item {position} must have exactly the fields {', '.join(shape)}")
                 continue
             for key, kind in shape.items():
