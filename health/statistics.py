@@ -59,9 +59,11 @@ def cache_statistics() -> dict[str, Any]:
     except RedisError as error:
         return {"kind": "redis", "error": str(error).splitlines()[0]}
     hits, misses = info.get("keyspace_hits", 0), info.get("keyspace_misses", 0)
-    keys_per_database = {
-        name: value["keys"] for name, value in info.items() if name.startswith("db") and isinstance(value, dict)
-    }
+    databases = [
+        name for name, value in info.items() if name[:2] == "db" and name[2:].isdigit() and isinstance(value, dict)
+    ]
+    # In numeric order (db0, db1, db5, db10), as an operator reads them; INFO's own order is not promised.
+    keys_per_database = {name: info[name]["keys"] for name in sorted(databases, key=lambda name: int(name[2:]))}
     sessions_database = f"db{get_redis_connection('sessions').connection_pool.connection_kwargs.get('db', 0)}"
     return {
         "kind": "redis",

@@ -6,6 +6,7 @@ from django.urls import path, register_converter
 
 from notes import views
 from notes.converters import ObjectIdConverter
+from notes.transfer import views as transfer_views
 
 app_name = "notes"
 
@@ -25,4 +26,7 @@ urlpatterns = [
     path("trash/empty/", views.TrashEmptyView.as_view(), name="trash_empty"),
     path("<objectid:pk>/restore/", views.note_restore_view, name="restore"),
     path("<objectid:pk>/delete-forever/", views.NoteDeleteForeverView.as_view(), name="delete_forever"),
+    path("transfer/", transfer_views.note_transfer_view, name="transfer"),
+    path("transfer/notes.jsonl", transfer_views.NotesJsonLinesView.as_view(), name="export_jsonl"),
+    path("transfer/notes.zip", transfer_views.NotesMarkdownView.as_view(), name="export_markdown"),
 ]

@@ -5,7 +5,7 @@ POST's body before any view runs: a multipart POST of any size, to any URL (a 40
 written to a temporary file before its 403. Here a body whose Content-Length is over the limit
 is a 413, unread, and the files of a multipart body are skipped unread (its other fields still
 arrive: test clients and scripts post forms as multipart), unless the view that the URL resolves
-to opted in with `request_body_limit()`; no page takes files today. A body sent without
+to opted in with `request_body_limit()` (the notes import page does). A body sent without
 Content-Length (chunked) is never read by Django's WSGI request, so it needs no check.
 """
 
@@ -17,10 +17,10 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.urls import Resolver404, resolve
 
-View = TypeVar("View", bound=Callable[..., HttpResponse])
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,20 @@ from bson.errors import BSONError
 MAX_DOCUMENT_BYTES = 16 * 1024 * 1024  # MongoDB's maxBsonObjectSize
 
 
-def bson_problems(document: dict[str, Any]) -> list[str]:
-    """Say why MongoDB could not store a document the model accepts, if it could not.
+def bson_encoded(document: dict[str, Any]) -> tuple[bytes | None, list[str]]:
+    """Encode a document the model accepts as MongoDB will store it; or say why MongoDB could not store it.
 
-    insert_many() encodes each batch only in the write pass, after earlier batches are stored,
-    so what BSON refuses is found here instead: a NUL in a key, a lone surrogate (a \\ud800 escape,
-    which UTF-8 cannot encode) in any string or key, a document past 16 MiB.
+    What BSON refuses must be found before the first batch is written: a NUL in a key, a lone
+    surrogate (a \\ud800 escape, which UTF-8 cannot encode) in any string or key, a document past
+    16 MiB. The bytes are what the write pass sends, so each note is encoded once.
     """
     try:
-        size = len(bson.encode(document))
+        encoded = bson.encode(document)
     except (BSONError, UnicodeEncodeError, OverflowError) as error:
-        return list(_unstorable_strings(document)) or [f"MongoDB cannot store this note: {error}"]
-    if size > MAX_DOCUMENT_BYTES:
-        return [f"the note takes {size:,} bytes in BSON; MongoDB stores at most {MAX_DOCUMENT_BYTES:,}"]
-    return []
+        return None, list(_unstorable_strings(document)) or [f"MongoDB cannot store this note: {error}"]
+    if len(encoded) > MAX_DOCUMENT_BYTES:
+        return None, [f"the note takes {len(encoded):,} bytes in BSON; MongoDB stores at most {MAX_DOCUMENT_BYTES:,}"]
+    return encoded, []
 
 
 def _unstorable_strings(value: Any, where: str = "") -> Iterator[str]:

@@ -97,3 +97,13 @@ def test_no_progress_bar_when_output_is_not_a_terminal(capsys):
     seed("--users", "2", "--notes-per-user", "1")
 
     assert capsys.readouterr().err == ""
+
+
+def test_one_member_and_one_note_are_counted_in_the_singular():
+    assert seed("--users", "1", "--notes-per-user", "1", "--seed", "1") == (
+        "Created 1 demo member and 1 note (0 members were there already).\n"
+    )
+    assert seed("--users", "1", "--notes-per-user", "1", "--seed", "1") == (
+        "Created 0 demo members and 0 notes (1 member was there already).\n"
+    )
+    assert seed("--reset", "--users", "0").startswith("Removed 1 demo member and 1 note.\n")

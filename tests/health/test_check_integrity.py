@@ -82,3 +82,17 @@ def test_counters_and_leaderboard_entries_of_deleted_notes_are_found_and_removed
     assert redis.get(view_count_key(kept.pk)) == b"1"
     assert redis.zrange(leaderboard_key(), 0, -1) == [str(kept.pk).encode()]
     assert "The stores agree." in check()
+
+
+def test_one_of_each_is_counted_in_the_singular(alice, mongo_db):
+    gone = UserFactory(username="gone")
+    NoteFactory(owner_id=gone.pk)
+    type(gone).objects.filter(pk=gone.pk).delete()
+    with pytest.raises(CommandError, match=r"^1 problem found; run with --fix to repair it$"):
+        check()
+
+    output = check("--fix")
+
+    assert "orphan notes:   1 (of 1 deleted member)\n" in output
+    assert "stale counters: 0 view counts, 0 leaderboard entries\n" in output
+    assert output.endswith("Fixed 1 problem.\n")

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
 import json
+import re
 from io import StringIO
 
 import pytest
+import redis
 from django.core.management import call_command
 
 from tests.factories import NoteFactory
@@ -49,3 +51,14 @@ def test_stats_reports_a_store_that_does_not_answer(manage, closed_port):
     figures = json.loads(result.stdout)
     assert "error" in figures["redis"]
     assert "notes" in figures["mongodb"]
+
+
+def test_stats_lists_redis_databases_in_numeric_order(own_redis):
+    for database in (10, 2, 5):
+        redis.Redis.from_url(own_redis.url(database)).set("key", "value")
+
+    listed = re.findall(r"keys in (db\d+)", stats())
+    in_json = list(json.loads(stats("--json"))["redis"]["keys_per_database"])
+
+    assert [name for name in listed if name in ("db2", "db5", "db10")] == ["db2", "db5", "db10"]
+    assert listed == sorted(listed, key=lambda name: int(name[2:])) == in_json

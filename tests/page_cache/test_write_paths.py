@@ -80,10 +80,10 @@ def tick_a_new_item(note: Note) -> None:
     note_checklist_item_mark(note=note, index=0, done=True)
 
 
-def import_line(note: Note) -> Callable[[], list[str]]:
+def import_line(note: Note) -> list[str]:
     document = {"_id": {"$oid": str(note.pk)}, "owner_id": note.owner_id, "title": "Imported"}
     document |= {"created_at": {"$date": "2026-01-01T00:00:00Z"}, "updated_at": {"$date": "2026-01-01T00:00:00Z"}}
-    return lambda: [json.dumps(document)]
+    return [json.dumps(document)]
 
 
 def admin_delete_selected(note: Note) -> None:
@@ -105,7 +105,7 @@ NOTE_WRITE_PATHS: dict[str, Callable[[Note], object]] = {
     "queryset update": lambda note: Note.objects.filter(pk=note.pk).update(pinned=True),
     "bulk create": lambda note: Note.objects.bulk_create([Note(owner_id=note.owner_id, title="Bulk")]),
     "owner's notes deleted": lambda note: notes_delete_for_owner(owner_id=note.owner_id),
-    "import": lambda note: notes_import(open_lines=import_line(note), on_conflict="replace"),
+    "import": lambda note: notes_import(lines=import_line(note), on_conflict="replace"),
     "admin delete selected": admin_delete_selected,
     "seed": lambda note: demo_seed(users=1, notes_per_user=1, seed=1),
     "trash": lambda note: note_trash(note=note),

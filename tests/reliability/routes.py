@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import timezone
@@ -19,12 +20,23 @@ import home.urls
 import notes.urls
 import users.urls
 from notes.models import ChecklistItem, Note
-from tests.factories import PASSWORD, NoteFactory, UserFactory
+from tests.factories import PASSWORD, NoteFactory, UserFactory, note_line
 from tests.notes.posts import editor_form
 from users.models import User
 
 NEW_PASSWORD = "An0ther-long-passphrase"
 URLCONFS = [users.urls, notes.urls, home.urls, health.urls]
+NOTES_URLS_ABOUT_NO_NOTE = (
+    "notes:list",
+    "notes:public",
+    "notes:create",
+    "notes:preview",
+    "notes:trash",
+    "notes:trash_empty",
+    "notes:transfer",
+    "notes:export_jsonl",
+    "notes:export_markdown",
+)
 
 
 def routes(urlconf: ModuleType) -> list[tuple[str, list[str]]]:
@@ -90,14 +102,7 @@ class World:
         """The URL `name` about this world's owner or note."""
         if name == "notes:check":
             return reverse(name, kwargs={"pk": self.note.pk, "index": 0})
-        if name.startswith("notes:") and name not in (
-            "notes:list",
-            "notes:public",
-            "notes:create",
-            "notes:preview",
-            "notes:trash",
-            "notes:trash_empty",
-        ):
+        if name.startswith("notes:") and name not in NOTES_URLS_ABOUT_NO_NOTE:
             return reverse(name, kwargs={"pk": self.note.pk})
         if name in ("users:profile", "users:edit", "users:delete"):
             return reverse(name, kwargs={"pk": self.owner.pk})
@@ -136,6 +141,7 @@ class World:
             "notes:pin": {"pinned": "1"},
             "notes:check": {"done": "1"},
             "notes:preview": {"body": "**Plan**"},
+            "notes:transfer": {"file": SimpleUploadedFile("notes.jsonl", note_line(self.owner.pk).encode())},
         }.get(name, {})
 
 

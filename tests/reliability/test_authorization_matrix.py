@@ -100,6 +100,11 @@ MATRIX = [
     ("health:readyz",                            "POST", 405,                           405,                           405,                           405,                           405),
     ("health:status",                            "GET",  LOGIN,                         403,                           403,                           200,                           200),
     ("health:status",                            "POST", 405,                           405,                           405,                           405,                           405),
+    # Export and import: each member's own notes, whoever they are.
+    ("notes:transfer",                           "GET",  LOGIN,                         200,                           200,                           200,                           200),
+    ("notes:transfer",                           "POST", LOGIN,                         "→ notes:list",                "→ notes:list",                "→ notes:list",                "→ notes:list"),
+    ("notes:export_jsonl",                       "GET",  LOGIN,                         200,                           200,                           200,                           200),
+    ("notes:export_markdown",                    "GET",  LOGIN,                         200,                           200,                           200,                           200),
     # The admin: "owner" and "other" are members without staff status; "staff" holds no permission.
     ("admin:index",                              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   200,                           200),
     ("admin:users_user_changelist",              "GET",  ADMIN_LOGIN,                   ADMIN_LOGIN,                   ADMIN_LOGIN,                   403,                           200),

@@ -36,6 +36,7 @@ def test_every_form_page_and_the_logout_are_covered():
         "notes:delete",
         "notes:pin",
         "notes:check",
+        "notes:transfer",
     } <= names
 
 

@@ -35,7 +35,7 @@ def revisions(count: int, **fields: str) -> list[dict[str, object]]:
 def test_a_line_the_editor_would_refuse_is_a_bad_line_and_nothing_is_written(alice, mongo_db, fields, problem):
     lines, err = io.StringIO(note_line(alice.pk) + "\n" + note_line(alice.pk, **fields)), io.StringIO()
 
-    with pytest.raises(CommandError, match=r"^1 bad lines of 2; nothing was written\.$"):
+    with pytest.raises(CommandError, match=r"^1 bad line of 2; nothing was written\.$"):
         call_command("import_notes", "-", "--no-progress", stdin=lines, stdout=io.StringIO(), stderr=err)
 
     assert f"line 2: {problem}" in err.getvalue()

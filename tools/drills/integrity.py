@@ -30,7 +30,7 @@ from tools.drills.stores import DrillStores
 MONGO_OPTIONS = {"serverSelectionTimeoutMS": 400, "connectTimeoutMS": 400, "socketTimeoutMS": 3000}
 UP_SECONDS = (0.5, 2.5)
 DOWN_SECONDS = (0.3, 1.5)
-ORPHANS_LINE = re.compile(r"orphan notes:\s+(\d+) \(of (\d+) deleted members\)")
+ORPHANS_LINE = re.compile(r"orphan notes:\s+(\d+) \(of (\d+) deleted members?\)")
 
 
 class CountingHandler(logging.Handler):

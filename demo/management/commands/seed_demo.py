@@ -4,6 +4,7 @@ import sys
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
 from config.command_arguments import whole_number
@@ -34,9 +35,12 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be at least 1")
         if options["reset"]:
             removed = demo_reset()
-            self.stdout.write(f"Removed {removed.users_deleted} demo members and {removed.notes_deleted} notes.")
+            self.stdout.write(
+                f"Removed {removed.users_deleted} demo member{pluralize(removed.users_deleted)} "
+                f"and {removed.notes_deleted} note{pluralize(removed.notes_deleted)}."
+            )
         show = not options["no_progress"] and sys.stderr.isatty()
-        with tqdm(total=options["users"], unit="member", disable=not show, file=sys.stderr) as bar:
+        with tqdm(total=options["users"], unit=" members", disable=not show, file=sys.stderr) as bar:
             result = demo_seed(
                 users=options["users"],
                 notes_per_user=options["notes_per_user"],
@@ -44,9 +48,11 @@ class Command(BaseCommand):
                 batch_size=options["batch_size"],
                 on_batch=bar.update,
             )
+        existing = result.users_existing
         self.stdout.write(
             self.style.SUCCESS(
-                f"Created {result.users_created} demo members and {result.notes_created} notes "
-                f"({result.users_existing} members were there already)."
+                f"Created {result.users_created} demo member{pluralize(result.users_created)} and "
+                f"{result.notes_created} note{pluralize(result.notes_created)} "
+                f"({existing} member{pluralize(existing)} {'was' if existing == 1 else 'were'} there already)."
             )
         )

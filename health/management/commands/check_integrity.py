@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.template.defaultfilters import pluralize
 
 from health.integrity import integrity_check, integrity_fix
 
@@ -24,17 +25,23 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = integrity_check()
-        self.stdout.write(f"orphan notes:   {report.orphan_notes} (of {len(report.orphan_owner_ids)} deleted members)")
+        members = len(report.orphan_owner_ids)
+        self.stdout.write(f"orphan notes:   {report.orphan_notes} (of {members} deleted member{pluralize(members)})")
         self.stdout.write(f"stale sessions: {len(report.stale_sessions)}")
+        counters = len(report.stale_counters)
         leaderboard = sum(len(entries) for entries in report.stale_leaderboard_entries.values())
         self.stdout.write(
-            f"stale counters: {len(report.stale_counters)} view counts, {leaderboard} leaderboard entries"
+            f"stale counters: {counters} view count{pluralize(counters)}, "
+            f"{leaderboard} leaderboard entr{pluralize(leaderboard, 'y,ies')}"
         )
         if not report.problems:
             self.stdout.write(self.style.SUCCESS("The stores agree."))
             return
+        problems = f"{report.problems} problem{pluralize(report.problems)}"
         if options["fix"]:
             integrity_fix(report)
-            self.stdout.write(self.style.SUCCESS(f"Fixed {report.problems} problems."))
+            self.stdout.write(self.style.SUCCESS(f"Fixed {problems}."))
             return
-        raise CommandError(f"{report.problems} problems found; run with --fix to repair them", returncode=1)
+        raise CommandError(
+            f"{problems} found; run with --fix to repair {'it' if report.problems == 1 else 'them'}", returncode=1
+        )

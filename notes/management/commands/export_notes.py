@@ -5,9 +5,11 @@ import sys
 from typing import Any, TextIO
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
+from django.template.defaultfilters import pluralize
 from tqdm import tqdm
 
-from notes.transfer.export import notes_export, notes_export_count
+from notes.models import Note
+from notes.transfer.export import notes_export
 
 
 def owner(text: str) -> int:
@@ -43,13 +45,14 @@ class Command(BaseCommand):
                 output = open(path, "w", encoding="utf-8")  # noqa: SIM115
             except OSError as error:
                 raise CommandError(f"Cannot write {path}: {error.strerror}") from None
+        notes = Note.objects.all() if options["owner"] is None else Note.objects.owned_by(options["owner"])
         show = not options["no_progress"] and sys.stderr.isatty()
-        total = notes_export_count(owner_id=options["owner"]) if show else None
+        total = notes.count() if show else None
         try:
-            with tqdm(total=total, unit="note", disable=not show, file=sys.stderr) as bar:
-                written = notes_export(output=output, owner_id=options["owner"], on_note=bar.update)
+            with tqdm(total=total, unit=" notes", disable=not show, file=sys.stderr) as bar:
+                written = notes_export(output=output, notes=notes, on_note=bar.update)
         finally:
             if path != "-":
                 output.close()
         summary = self.stderr if path == "-" else self.stdout
-        summary.write(self.style.SUCCESS(f"Exported {written} notes."), ending="\n")
+        summary.write(self.style.SUCCESS(f"Exported {written} note{pluralize(written)}."), ending="\n")
