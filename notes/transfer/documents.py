@@ -122,7 +122,7 @@ def note_model_problems(stored: dict[str, Any]) -> list[str]:
         created_at=stored["created_at"],
         updated_at=stored["updated_at"],
         view_count=stored["view_count"],
-        trashed_at=stored["trashed_at"],
+        trashed_at=stored.get("trashed_at"),  # missing: a live note
         checklist=[ChecklistItem(**item) for item in stored["checklist"]],
         revisions=[Revision(**revision) for revision in stored["revisions"]],
     )
