@@ -144,7 +144,7 @@ def shoot(page: Page, output: Path, name: str, width: Width, path: str | None) -
     page.wait_for_load_state("networkidle")
     target = output / f"{name}-{width.name}.png"
     page.screenshot(path=target, full_page=True)
-    say(f"{target} ({path})")
+    say(f"{target} ({page.url})")
 
 
 def take(base_url: str, env: dict[str, str], output: Path, staff_password: str) -> None:
