@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.edit import FormMixin
@@ -91,8 +91,13 @@ class NoteFilterMixin(LastPageRedirectMixin):
             notes = notes.matching(self.search)
         return notes
 
+    @property
+    def tag_link(self) -> str:
+        """A tag's link on this list's cards, before the tag: the same list, with the same search, from its first page."""
+        return f"?{urlencode({'q': self.search})}&tag=" if self.search else "?tag="
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(search=self.search, tag=self.tag, **kwargs)
+        return super().get_context_data(search=self.search, tag=self.tag, tag_link=self.tag_link, **kwargs)
 
 
 class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
@@ -114,7 +119,7 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
         return self.filter_notes(Note.objects.owned_by(self.member_id)).pinned_first()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), **kwargs)
+        return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), show_owner=False, **kwargs)
 
 
 class PublicNoteListView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, NoteFilterMixin, ListView):

@@ -1,23 +1,22 @@
-// Quick actions (pin, tick a checklist item) sent in place; without this script the forms post and come back.
+// Quick actions (pin, tick a checklist item) sent in place. Each is a button that submits the page's one
+// form#quick-actions to its own formaction; without this script that form posts and the page comes back.
 (function () {
   "use strict";
 
-  function show(form, state) {
-    if (form.dataset.quick === "pin") {
-      form.elements.pinned.value = state.pinned ? "0" : "1";
-      var pin = form.querySelector("button");
-      pin.textContent = state.pinned ? "Unpin" : "Pin";
-      pin.setAttribute("aria-pressed", String(state.pinned));
+  function show(button, state) {
+    if (button.dataset.quick === "pin") {
+      button.value = state.pinned ? "0" : "1";
+      button.textContent = state.pinned ? "Unpin" : "Pin";
+      button.setAttribute("aria-pressed", String(state.pinned));
       return;
     }
-    form.elements.done.value = state.done ? "0" : "1";
-    var button = form.querySelector("button");
+    button.value = state.done ? "0" : "1";
     button.setAttribute("aria-pressed", String(state.done));
     button.title = state.done ? "Untick" : "Tick";
-    form.querySelector(".quick-box").textContent = state.done ? "\u2611" : "\u2610";
-    form.querySelector(".quick-done").hidden = !state.done;
-    form.closest("li").classList.toggle("done", state.done);
-    var list = form.closest("[data-checklist]");
+    button.querySelector(".quick-box").textContent = state.done ? "\u2611" : "\u2610";
+    button.querySelector(".quick-done").hidden = !state.done;
+    button.closest("li").classList.toggle("done", state.done);
+    var list = button.closest("[data-checklist]");
     var count = list && list.querySelector("[data-done-count]");
     if (count) {
       count.textContent = state.done_count + "/" + state.total + " done";
@@ -25,14 +24,17 @@
   }
 
   document.addEventListener("submit", function (event) {
-    var form = event.target.closest("form.quick-action");
-    if (!form) {
+    var form = event.target;
+    var button = event.submitter;
+    if (form.id !== "quick-actions" || !button || !button.dataset.quick || form.dataset.plain) {
       return;
     }
     event.preventDefault();
-    fetch(form.action, {
+    var data = new FormData(form);
+    data.append(button.name, button.value);
+    fetch(button.formAction, {
       method: "POST",
-      body: new FormData(form),
+      body: data,
       headers: { Accept: "application/json" },
       credentials: "same-origin",
     })
@@ -43,10 +45,11 @@
         return answer.json();
       })
       .then(function (state) {
-        show(form, state);
+        show(button, state);
       })
       .catch(function () {
-        form.submit(); // the page answers as it would without the script
+        form.dataset.plain = "true"; // the page answers as it would without the script
+        form.requestSubmit(button);
       });
   });
 })();

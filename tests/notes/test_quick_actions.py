@@ -120,7 +120,9 @@ def test_the_note_page_and_my_notes_offer_the_quick_actions_to_the_owner_only(al
     public = client.get(reverse("notes:detail", args=[trip.pk])).content.decode()
 
     for content in (page, mine):
-        assert f'action="{pin_url(trip)}"' in content
-        assert f'action="{check_url(trip, 0)}"' in content
+        assert content.count('<form method="post" id="quick-actions"') == 1
+        assert f'form="quick-actions" formaction="{pin_url(trip)}"' in content
+        assert f'form="quick-actions" formaction="{check_url(trip, 0)}"' in content
         assert 'aria-pressed="true"' in content  # Tickets is done
-    assert 'class="quick-action' not in public
+    assert 'id="quick-actions"' not in public
+    assert "formaction=" not in public

@@ -81,8 +81,12 @@ def run_time(database: Any, command: dict[str, Any], runs: int = 5) -> float:
     times = []
     for _ in range(runs):
         started = time.perf_counter()
-        database.command(command)
+        answer = database.command(command)
         times.append((time.perf_counter() - started) * 1000)
+        cursor = answer.get("cursor", {})
+        if cursor.get("id"):  # more than the first batch: close it (FerretDB holds a connection per open cursor)
+            collection = cursor["ns"].split(".", 1)[1]
+            database.command({"killCursors": collection, "cursors": [cursor["id"]]})
     return statistics.median(times)
 
 
