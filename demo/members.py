@@ -20,10 +20,10 @@ from django.db.models.sql import InsertQuery
 from users.models import User
 from users.topics import members_changed
 
-# Fields whose pre_save() reads the attribute and whose get_db_prep_save() hands a value of their own
-# Python type (or None) to the driver unchanged, on SQLite and PostgreSQL. Any other field, a subclass
-# of these too, prepares its column's values; tests/demo/test_members.py checks that the rows
-# written here are the rows bulk_create() writes.
+# Fields whose get_db_prep_save() hands a value of their own Python type (or None) to the driver
+# unchanged, on SQLite and PostgreSQL. Any other field, a subclass of these too, prepares its
+# column's values; tests/demo/test_members.py checks that the rows written here are the rows
+# bulk_create() writes.
 AS_THEY_ARE = (
     models.CharField,
     models.EmailField,
@@ -36,7 +36,8 @@ AS_THEY_ARE = (
 def members_insert(members: Sequence[User]) -> None:
     """Insert new members in one transaction and set their pks; their pages' topics change on commit.
 
-    Like bulk_create(): no save signals, no validation (demo code built the members).
+    Like bulk_create(), no save signals and no validation; like loaddata's raw save, no pre_save():
+    demo code built the members with every value set, and User has no field that fills itself in.
     """
     if not members:
         return
@@ -44,7 +45,7 @@ def members_insert(members: Sequence[User]) -> None:
     connection = connections[alias]
     fields = [field for field in User._meta.concrete_fields if not field.generated and field is not User._meta.pk]
     insert = InsertQuery(User)
-    insert.insert_values(fields, [members[0]])
+    insert.insert_values(fields, [members[0]], raw=True)
     [(statement, _)] = insert.get_compiler(connection=connection).as_sql()
     rows = zip(*(_column(field, members, connection) for field in fields), strict=True)
     with transaction.atomic(using=alias):
@@ -64,9 +65,9 @@ def _column(field: models.Field, members: Sequence[User], connection: BaseDataba
     Members made together share most values (the password hash, the flags, date_joined): their
     datetimes are prepared once, not once a member.
     """
+    values = list(map(attrgetter(field.attname), members))
     if type(field) in AS_THEY_ARE:
-        return list(map(attrgetter(field.attname), members))
-    values = [field.pre_save(member, add=True) for member in members]
+        return values
     prepared = {value: field.get_db_prep_save(value, connection) for value in set(values)}
     return [prepared[value] for value in values]
 
