@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib.auth.hashers import make_password
-from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from faker import Faker
 
+from demo.members import members_insert
 from notes.models import ChecklistItem, Note
 from users.models import User
 
@@ -69,7 +71,8 @@ def demo_reset() -> SeedResult:
     return result
 
 
-def _member(number: int, fake: Faker, password: str) -> User:
+def demo_member(number: int, fake: Faker, password: str, joined: datetime.datetime) -> User:
+    """Make demo member `number` (not saved), with `password` already hashed."""
     first, last = fake.first_name(), fake.last_name()
     return User(
         username=demo_username(number),
@@ -80,7 +83,21 @@ def _member(number: int, fake: Faker, password: str) -> User:
         age=fake.random_int(16, 90),
         bio=fake.paragraph(nb_sentences=3),
         password=password,
+        date_joined=joined,
     )
+
+
+def demo_members(numbers: Iterable[int], *, base_seed: int, password: str, fake: Faker) -> list[User]:
+    """Make the demo members of `numbers` (not saved): each the same for the same seed, whatever the batch.
+
+    Members made together joined together: one date_joined, prepared once when they are written.
+    """
+    joined = timezone.now()
+    members = []
+    for number in numbers:
+        fake.seed_instance(base_seed * 1_000_003 + number)
+        members.append(demo_member(number, fake, password, joined))
+    return members
 
 
 def _notes_for(owner: User, count: int, fake: Faker, rng: random.Random) -> Iterator[Note]:
@@ -109,7 +126,9 @@ def demo_seed(
 ) -> SeedResult:
     """Create demo members demo000001…, each with notes; members that exist already are kept.
 
-    Works a batch of members at a time, so memory stays flat however many are asked for.
+    Works a batch of members at a time, so memory stays flat however many are asked for: makes the
+    batch's members (Faker, the password hashed once), writes them in one transaction
+    (demo/members.py), then their notes.
     With a seed, every member and note is the same on every run.
     """
     result = SeedResult()
@@ -121,14 +140,10 @@ def demo_seed(
         existing = set(
             User.objects.filter(username__in=[demo_username(n) for n in numbers]).values_list("username", flat=True)
         )
-        fresh = []
-        for number in numbers:
-            if demo_username(number) in existing:
-                continue
-            fake.seed_instance(base_seed * 1_000_003 + number)
-            fresh.append(_member(number, fake, password))
-        with transaction.atomic():
-            created = User.objects.bulk_create(fresh)
+        created = demo_members(
+            (n for n in numbers if demo_username(n) not in existing), base_seed=base_seed, password=password, fake=fake
+        )
+        members_insert(created)
         notes: list[Note] = []
         for member in created:
             number = int(member.username.removeprefix(DEMO_PREFIX))

@@ -22,7 +22,8 @@ from faker import Faker
 from pyinstrument import Profiler
 
 import demo.services
-from demo.services import DEMO_PASSWORD, _member, demo_seed
+from demo.members import members_insert
+from demo.services import DEMO_PASSWORD, demo_members
 from notes.collection import notes_collection
 from notes.models import Note
 from tools.bench.environment import say
@@ -258,7 +259,7 @@ def stock_get_by_pk(*, repeats: int) -> Comparison:
 # ----------------------------------------------------------------------------- relational writes
 @contextmanager
 def demo_prefix(prefix: str) -> Iterator[None]:
-    """Make seed_demo name its members `<prefix>000001…`, so that every row it writes is new."""
+    """Make seed_demo name its members `<prefix>000001…`, apart from every demo member of the dataset."""
     original = demo.services.DEMO_PREFIX
     demo.services.DEMO_PREFIX = prefix
     try:
@@ -267,34 +268,31 @@ def demo_prefix(prefix: str) -> Iterator[None]:
         demo.services.DEMO_PREFIX = original
 
 
-SEED_PREFIX, RAW_PREFIX = "benchseed", "benchraw"
+SEED_PREFIX = "benchseed"
+SEED_BATCH = 500  # seed_demo's default --batch-size
 
 
 def delete_scratch_members() -> None:
     """Remove the members the seed measurement wrote (plain SQL: no signals, nothing else touched)."""
     table = connections["default"].ops.quote_name(User._meta.db_table)
     with connections["default"].cursor() as cursor:
-        cursor.execute(
-            f"DELETE FROM {table} WHERE username LIKE %s OR username LIKE %s", [f"{SEED_PREFIX}%", f"{RAW_PREFIX}%"]
-        )
+        cursor.execute(f"DELETE FROM {table} WHERE username LIKE %s", [f"{SEED_PREFIX}%"])
 
 
-def member_rows(count: int, *, seed: int, password: str) -> tuple[list[User], list[tuple]]:
-    """The members seed_demo makes for numbers 1..count, built by its own code, and their DB-API rows."""
+def built_members(count: int, *, seed: int) -> list[User]:
+    """The members seed_demo makes for numbers 1..count, by its own code (Faker, the password hashed once)."""
+    with demo_prefix(SEED_PREFIX):
+        return demo_members(range(1, count + 1), base_seed=seed, password=make_password(DEMO_PASSWORD), fake=Faker())
+
+
+def member_rows(members: list[User]) -> list[tuple]:
+    """The DB-API rows of `members`: every value prepared by its field, as the ORM would send it."""
     connection = connections["default"]
     fields = [f for f in User._meta.concrete_fields if not f.primary_key]
-    fake = Faker()
-    members, rows = [], []
-    with demo_prefix(RAW_PREFIX):
-        for number in range(1, count + 1):
-            fake.seed_instance(seed * 1_000_003 + number)
-            member = _member(number, fake, password)
-            members.append(member)
-            rows.append(tuple(f.get_db_prep_save(f.pre_save(member, True), connection) for f in fields))
-    return members, rows
+    return [tuple(f.get_db_prep_save(f.pre_save(member, True), connection) for f in fields) for member in members]
 
 
-def insert_member_rows(rows: list[tuple], *, batch_size: int) -> None:
+def insert_member_rows(rows: list[tuple]) -> None:
     """executemany on the raw DB-API connection, one transaction per batch as seed_demo commits."""
     connection = connections["default"]
     connection.ensure_connection()
@@ -305,69 +303,82 @@ def insert_member_rows(rows: list[tuple], *, batch_size: int) -> None:
         f"({', '.join(connection.ops.quote_name(f.column) for f in fields)}) "
         f"VALUES ({', '.join([marker] * len(fields))})"
     )
-    for start in range(0, len(rows), batch_size):
+    for start in range(0, len(rows), SEED_BATCH):
         with transaction.atomic(using="default"):
             raw_cursor = connection.connection.cursor()
-            raw_cursor.executemany(statement, rows[start : start + batch_size])
+            raw_cursor.executemany(statement, rows[start : start + SEED_BATCH])
             raw_cursor.close()
 
 
+def write_members(members: list[User]) -> None:
+    """seed_demo's write path: its members_insert() per batch, each batch its own transaction."""
+    for start in range(0, len(members), SEED_BATCH):
+        members_insert(members[start : start + SEED_BATCH])
+
+
+def bulk_create_members(members: list[User]) -> None:
+    for start in range(0, len(members), SEED_BATCH):
+        with transaction.atomic(using="default"):
+            User.objects.bulk_create(members[start : start + SEED_BATCH])
+
+
+def unsaved(members: list[User]) -> list[User]:
+    """Fresh unsaved copies, so that every timed write starts from the same members."""
+    return [User(**{f.attname: getattr(member, f.attname) for f in User._meta.concrete_fields}) for member in members]
+
+
 def seed_users(*, count: int, seed: int, repeats: int) -> list[Comparison]:
-    """seed_demo's member writing against raw executemany of the same rows with the same password hash."""
-    password = make_password(DEMO_PASSWORD)
-    comparison = Comparison(
+    """seed_demo's member write path, members built beforehand, against raw executemany of the same rows."""
+    per = f"{count:,} members"
+    baseline = "executemany() on the DB-API connection, same rows"
+    write = Comparison(
         "seed-users",
         f"Write {count:,} members",
-        f"demo_seed(users={count:,}, notes_per_user=0)",
-        "executemany() on the DB-API connection, same rows and hash",
+        f"members_insert() per batch of {SEED_BATCH} (seed_demo's write path), members built beforehand",
+        baseline,
         "throughput",
-        per=f"{count:,} members",
-        note="seed_demo's time includes making each member with Faker and hashing the password once",
+        per=per,
+        note="the ORM's INSERT compiled once per batch and sent with executemany, the members' pks read back, "
+        "their topics bumped in Redis on commit; Faker and the password hash are the next row",
     )
     generation = Comparison(
         "seed-users-rows",
-        f"… of which: making {count:,} members' rows with Faker",
-        "Faker rows, no writes",
-        "executemany() on the DB-API connection",
+        f"Making {count:,} members with Faker (seed_demo, before it writes)",
+        "demo_members(), the password hashed once, no writes",
+        baseline,
         "time",
-        per=f"{count:,} members",
+        per=per,
     )
     bulk = Comparison(
         "seed-users-bulk",
         f"User.objects.bulk_create of {count:,} ready-made members",
-        "bulk_create(batch of 500), rows built beforehand",
-        "executemany() on the DB-API connection",
+        f"bulk_create(batch of {SEED_BATCH}), members built beforehand",
+        baseline,
         "time",
-        per=f"{count:,} members",
-        note="the ORM's write path alone, without Faker",
+        per=per,
+        note="what seed_demo used to write with: the ORM's generic bulk path",
     )
     delete_scratch_members()
     try:
+        members = built_members(count, seed=seed)
+        rows = member_rows(members)
         for _ in range(repeats):
-            with demo_prefix(SEED_PREFIX):
-                seeded, _ = time_once(partial(demo_seed, users=count, notes_per_user=0, seed=seed, batch_size=500))
-            comparison.subject_seconds.append(seeded)
-            made, (members, rows) = time_once(partial(member_rows, count, seed=seed, password=password))
-            generation.subject_seconds.append(made)
-            raw, _ = time_once(partial(insert_member_rows, rows, batch_size=500))
-            for measured in (comparison, generation, bulk):
+            generation.subject_seconds.append(time_once(partial(built_members, count, seed=seed))[0])
+            write.subject_seconds.append(time_once(partial(write_members, unsaved(members)))[0])
+            delete_scratch_members()
+            raw, _ = time_once(partial(insert_member_rows, rows))
+            for measured in (write, generation, bulk):
                 measured.baseline_seconds.append(raw)
             delete_scratch_members()
-            bulk.subject_seconds.append(time_once(partial(_bulk_create, members))[0])
+            bulk.subject_seconds.append(time_once(partial(bulk_create_members, unsaved(members)))[0])
             delete_scratch_members()
-        with demo_prefix(SEED_PREFIX):
-            seeding = partial(demo_seed, users=count, notes_per_user=0, seed=seed, batch_size=500)
-            comparison.profile = profiled("seed-users", seeding, unit=comparison.per, repeats=1)
+        write.profile = profiled("seed-users", partial(write_members, unsaved(members)), unit=per, repeats=1)
+        delete_scratch_members()
+        write.baseline_profile = profiled("seed-users-raw", partial(insert_member_rows, rows), unit=per, repeats=1)
     finally:
         delete_scratch_members()
-    say(f"seed-users: {comparison.subject_time:.2f} s vs {comparison.baseline_time:.2f} s")
-    return [comparison, generation, bulk]
-
-
-def _bulk_create(members: list[User]) -> None:
-    for start in range(0, len(members), 500):
-        with transaction.atomic(using="default"):
-            User.objects.bulk_create(members[start : start + 500])
+    say(f"seed-users: {write.subject_time * 1000:.0f} ms vs {write.baseline_time * 1000:.0f} ms")
+    return [write, generation, bulk]
 
 
 # ----------------------------------------------------------------------------- cache
