@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before django_mongodb_backend: loads it without GeoDjango, which Polystore never uses (mongodb_engine/without_gis.py).
+    "mongodb_engine",
     "django_mongodb_backend",
     "csp",
     "axes",
