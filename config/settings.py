@@ -89,7 +89,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL, SESSION_CACHE_URL = env.redis_urls(debug=DEBUG)
 _REDIS_OPTIONS = {
-    "CLIENT_CLASS": "django_redis.client.DefaultClient",
+    # django-redis's DefaultClient without its failed int() on every hit of a pickled value (config/cache_client.py).
+    "CLIENT_CLASS": "config.cache_client.DirectDecodeClient",
     # A Redis outage costs milliseconds per request, never a 500: errors are logged and ignored.
     "IGNORE_EXCEPTIONS": True,
     "LOG_IGNORED_EXCEPTIONS": True,
