@@ -428,6 +428,6 @@ def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
             repeats=repeats,
         ),
     ]
-    with_profiles(results[0], through_django, raw_get)
+    with_profiles(results[1], through_django, raw_get_unpickled)
     django_cache.delete("bench:fragment")
     return results
