@@ -121,7 +121,7 @@ def sentinel_options(sentinels: list[tuple[str, int]]) -> dict[str, Any]:
     """django-redis OPTIONS for the Sentinel client, with the Sentinels' own password when REDIS_SENTINEL_PASSWORD is set."""
     password = os.environ.get("REDIS_SENTINEL_PASSWORD") or None
     return {
-        "CLIENT_CLASS": "django_redis.client.SentinelClient",
+        "CLIENT_CLASS": "config.cache_client.DirectDecodeSentinelClient",
         "CONNECTION_FACTORY": "django_redis.pool.SentinelConnectionFactory",
         "SENTINELS": sentinels,
         "SENTINEL_KWARGS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5, "password": password},

@@ -23,6 +23,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Before django_mongodb_backend: loads it without GeoDjango, which Polystore never uses (mongodb_engine/without_gis.py).
+    "mongodb_engine",
     "django_mongodb_backend",
     "csp",
     "axes",
@@ -87,7 +89,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHE_URL, SESSION_CACHE_URL = env.redis_urls(debug=DEBUG)
 _REDIS_OPTIONS = {
-    "CLIENT_CLASS": "django_redis.client.DefaultClient",
+    # django-redis's DefaultClient without its failed int() on every hit of a pickled value (config/cache_client.py).
+    "CLIENT_CLASS": "config.cache_client.DirectDecodeClient",
     # A Redis outage costs milliseconds per request, never a 500: errors are logged and ignored.
     "IGNORE_EXCEPTIONS": True,
     "LOG_IGNORED_EXCEPTIONS": True,

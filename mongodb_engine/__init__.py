@@ -8,3 +8,7 @@ results on MongoDB as the backend's own forms. See ``compiler.py`` for each over
 
 The overrides touch the backend's internals: keep django-mongodb-backend pinned exactly.
 """
+
+from mongodb_engine import without_gis
+
+without_gis.install()

@@ -11,10 +11,13 @@ import logging
 import threading
 import time
 from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
 
-import psycopg
 from django.conf import settings
 from django.db import connections
+
+if TYPE_CHECKING:
+    import psycopg
 
 logger = logging.getLogger(__name__)
 
@@ -64,6 +67,10 @@ class ReplicaProbe:
 
     def _connect(self, server: int) -> psycopg.Connection:
         """Connect to the replica (0) or the primary (1) behind the alias."""
+        # psycopg is imported where a replica is asked: replicas need a PostgreSQL primary (which
+        # loads it anyway), and a worker on SQLite then never maps it and its libraries (~10 MiB RSS, #18).
+        import psycopg  # noqa: PLC0415
+
         config = connections.settings[self.alias]
         return psycopg.connect(
             host=config["HOST"].split(",")[server],
@@ -77,6 +84,8 @@ class ReplicaProbe:
 
     def _primary_position(self) -> str | None:
         """The primary's current WAL position, or None when it does not answer."""
+        import psycopg  # noqa: PLC0415  # see _connect()
+
         try:
             if self._primary is None or self._primary.closed:
                 self._primary = self._connect(1)
@@ -89,6 +98,8 @@ class ReplicaProbe:
             return None
 
     def _ask(self) -> ReplicaStatus:
+        import psycopg  # noqa: PLC0415  # see _connect()
+
         started = time.perf_counter()
         position = self._primary_position()
         try:

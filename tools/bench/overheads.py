@@ -16,7 +16,7 @@ from typing import Literal
 import redis
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections, transaction
 from faker import Faker
 from pyinstrument import Profiler
@@ -383,16 +383,22 @@ def seed_users(*, count: int, seed: int, repeats: int) -> list[Comparison]:
 
 # ----------------------------------------------------------------------------- cache
 def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
-    """A cache hit through django-redis against redis-py's GET of the same key on the same server."""
-    cache.set("bench:fragment", CACHE_VALUE, timeout=600)
-    key = cache.make_key("bench:fragment")
+    """A cache hit through django-redis against redis-py's GET of the same key on the same server.
+
+    Each side holds its client: django-redis's cache object as `caches["default"]` returns it, the
+    raw side its `redis.Redis`. Django's `cache` proxy would look the cache up again in a per-context
+    store on every call (~1.5 µs, Django's, not django-redis's), which the raw side does not pay.
+    """
+    django_cache = caches["default"]
+    django_cache.set("bench:fragment", CACHE_VALUE, timeout=600)
+    key = django_cache.make_key("bench:fragment")
     raw = redis.Redis.from_url(settings.CACHE_URL)
-    assert cache.get("bench:fragment") == CACHE_VALUE
+    assert django_cache.get("bench:fragment") == CACHE_VALUE
     assert raw.get(key) is not None
 
     def through_django() -> None:
         for _ in range(gets):
-            cache.get("bench:fragment")
+            django_cache.get("bench:fragment")
 
     def raw_get() -> None:
         for _ in range(gets):
@@ -408,7 +414,7 @@ def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
             Comparison(
                 "cache-hit",
                 "Cache hit",
-                "cache.get(key) (django-redis)",
+                'caches["default"].get(key) (django-redis)',
                 "redis.Redis.get(key)",
                 "time",
                 per=per,
@@ -422,7 +428,7 @@ def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
             Comparison(
                 "cache-hit-unpickled",
                 "Cache hit, raw GET also unpickled",
-                "cache.get(key) (django-redis)",
+                'caches["default"].get(key) (django-redis)',
                 "pickle.loads(redis.Redis.get(key))",
                 "time",
                 per=per,
@@ -433,6 +439,6 @@ def cache_hit(*, gets: int, repeats: int) -> list[Comparison]:
             repeats=repeats,
         ),
     ]
-    with_profiles(results[0], through_django, raw_get)
-    cache.delete("bench:fragment")
+    with_profiles(results[1], through_django, raw_get_unpickled)
+    django_cache.delete("bench:fragment")
     return results

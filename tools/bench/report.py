@@ -123,7 +123,14 @@ def _page_why(run: Run, result: ScenarioResult) -> str:
 OVERHEAD_TARGETS: tuple[tuple[str, str, str, Direction, float], ...] = (
     ("orm-read", "ORM read of 1,000 full notes / raw find()", "≤ 3× raw find()", "at most", 3.0),
     ("list-only", "List-page fetch (.only) / raw find(), same projection", "≤ 2× raw find()", "at most", 2.0),
-    ("cache-hit", "Cache hit through django-redis / raw redis-py GET", "within 10 % of raw GET", "at most", 1.10),
+    # Like with like: a cache hit returns the object kept, so the raw GET also unpickles it.
+    (
+        "cache-hit-unpickled",
+        "Cache hit through django-redis / raw redis-py GET, unpickled",
+        "within 10 % of raw GET",
+        "at most",
+        1.10,
+    ),
     ("seed-users", "seed_demo members / raw executemany (throughput)", "≥ 50 %", "at least", 0.50),
     ("import-notes", "import_notes / raw insert_many (throughput)", "≥ 70 %", "at least", 0.70),
 )
