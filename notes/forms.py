@@ -10,14 +10,15 @@ static/js/note-preview.js fetches the preview from the preview endpoint (NoteBod
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
-from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT
+from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT, ManagementForm
 from django.http import QueryDict
+from django.utils.functional import cached_property
 
 from notes.models import (
     MAX_ATTRIBUTE_NAME_LENGTH,
@@ -48,6 +49,28 @@ class EditorAction(models.TextChoices):
 
 # The formset (by prefix) each Add button adds a blank row to.
 ROWS_ADDED_BY = {EditorAction.ADD_CHECKLIST_ITEM: "checklist", EditorAction.ADD_ATTRIBUTE: "attributes"}
+
+
+class SharedFields(dict[str, forms.Field]):
+    """A form class's fields, shared by its instances: the deep copy each instance takes copies the dict only.
+
+    Django's BaseForm.__init__ deep-copies every field for every form, so that one form may
+    change its own. The forms given these never change a field (a change would reach every later
+    form: change the class instead), and the copies were half the editor's form work on a save
+    (issue #18).
+    """
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return dict(self)
+
+
+FormClass = TypeVar("FormClass", bound=type[forms.Form])
+
+
+def sharing_fields(form_class: FormClass) -> FormClass:
+    """Let the instances of `form_class` share its fields (SharedFields)."""
+    form_class.base_fields = SharedFields(form_class.base_fields)
+    return form_class
 
 
 def parse_tags(text: str) -> list[str]:
@@ -92,7 +115,25 @@ class AttributeForm(forms.Form):
         return cleaned
 
 
-class BaseChecklistFormSet(forms.BaseFormSet):
+@sharing_fields
+class RowCountsForm(ManagementForm):
+    """A row formset's management form: how many rows were posted, and how many the note had."""
+
+
+class BaseRowFormSet(forms.BaseFormSet):
+    """The editor's rows of one kind, whose posted row counts a RowCountsForm reads."""
+
+    @cached_property
+    def management_form(self) -> ManagementForm:
+        if not self.is_bound:
+            return super().management_form
+        renderer = self.renderer  # type: ignore[attr-defined] # set by BaseFormSet.__init__; the stubs leave it out
+        form = RowCountsForm(self.data, auto_id=self.auto_id, prefix=self.prefix, renderer=renderer)
+        form.full_clean()
+        return form
+
+
+class BaseChecklistFormSet(BaseRowFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
         "too_many_forms": f"A checklist holds at most {MAX_CHECKLIST_ITEMS} items.",
@@ -107,7 +148,7 @@ class BaseChecklistFormSet(forms.BaseFormSet):
         ]
 
 
-class BaseAttributeFormSet(forms.BaseFormSet):
+class BaseAttributeFormSet(BaseRowFormSet):
     default_error_messages = {
         **forms.BaseFormSet.default_error_messages,
         "too_many_forms": f"A note holds at most {MAX_ATTRIBUTES} attributes.",
@@ -172,10 +213,20 @@ class NoteBodyForm(forms.Form):
         return self.cleaned_data["body"].replace("\r\n", "\n")
 
 
+class CountedCharField(forms.CharField):
+    """Text whose limit a counter shows (data-max-length): no maxlength, with which a browser cuts a pasted text silently."""
+
+    def widget_attrs(self, widget: forms.Widget) -> dict[str, Any]:
+        attrs = super().widget_attrs(widget)
+        attrs["data-max-length"] = attrs.pop("maxlength")
+        return attrs
+
+
+@sharing_fields
 class NoteForm(NoteBodyForm):
     """Title, body, visibility, pin and tags, plus the checklist and attributes formsets."""
 
-    title = forms.CharField(
+    title = CountedCharField(
         max_length=MAX_TITLE_LENGTH,
         help_text=f"Up to {MAX_TITLE_LENGTH} characters.",
         error_messages={"max_length": "A title has at most %(limit_value)d characters (this one has %(show_value)d)."},
@@ -207,9 +258,6 @@ class NoteForm(NoteBodyForm):
                 **(kwargs.get("initial") or {}),
             }
         super().__init__(*args, **kwargs)
-        # No maxlength: a browser would cut a pasted title silently; a counter shows the limit instead.
-        title = self.fields["title"].widget.attrs
-        title["data-max-length"] = title.pop("maxlength")
         self.row_added = False  # an Add button gave its rows one blank row more
         self.row_refused = False  # an Add button was pressed on rows at their limit
         self.checklist: BaseChecklistFormSet = ChecklistFormSet(  # type: ignore[assignment] # formset_factory() is typed as returning the base class

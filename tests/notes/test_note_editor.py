@@ -6,6 +6,7 @@ import pytest
 from django.db import connections
 from django.urls import reverse
 
+from notes.forms import AttributeForm, ChecklistItemForm, NoteForm, RowCountsForm
 from notes.models import MAX_ATTRIBUTES, MAX_BODY_LENGTH, MAX_CHECKLIST_ITEMS, ChecklistItem
 from tests.factories import NoteFactory
 from tests.notes.posts import editor_form
@@ -246,6 +247,29 @@ def test_only_a_form_shown_again_is_marked_as_holding_unsaved_changes(alice_clie
 
     assert "data-unsaved" not in fresh
     assert "data-unsaved" in failed_save  # what was typed is not stored yet: leaving asks first
+
+
+# ----------------------------------------------------------------------------- one editor to the next
+
+
+def test_nothing_typed_or_refused_in_one_editor_reaches_the_next(alice_client):
+    refused = draft(alice_client, reverse("notes:create"), "add-item", title="t" * 250).content.decode()
+    fresh = alice_client.get(reverse("notes:create")).content.decode()
+
+    assert "A title has at most 200 characters" in refused
+    assert 'autofocus id="id_checklist-1-text"' in refused
+    assert "t" * 250 not in fresh
+    assert "A title has at most 200 characters" not in fresh
+    assert "autofocus" not in fresh
+    assert 'data-max-length="200"' in fresh
+
+
+def test_the_editors_forms_share_their_fields_and_its_rows_keep_their_own():
+    """A save builds no copy of the note's fields or the row counts' (SharedFields); an added row's focus is its own."""
+    assert NoteForm().fields["title"] is NoteForm().fields["title"]
+    assert RowCountsForm().fields["TOTAL_FORMS"] is RowCountsForm().fields["TOTAL_FORMS"]
+    assert ChecklistItemForm().fields["text"] is not ChecklistItemForm().fields["text"]
+    assert AttributeForm().fields["name"] is not AttributeForm().fields["name"]
 
 
 # ----------------------------------------------------------------------------- queries

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bson import ObjectId
+from django.db import connections
 from django.http import Http404
 from django.urls import reverse
 
@@ -91,6 +92,21 @@ def test_created_note_page_confirms_and_shows_it(alice_client):
     assert response.status_code == 200
     assert "Saved “Fresh”." in response.content.decode()
     assert response.context["note"].title == "Fresh"
+
+
+def test_creating_a_note_takes_one_query_per_store(alice_client, django_assert_num_queries):
+    alice_client.get(reverse("notes:create"))  # the session's copy is now in Redis
+    form = editor_form(
+        title="Counted", tags="a b", checklist=[{"text": "milk"}], attributes=[{"name": "shop", "value": "corner"}]
+    )
+
+    # The member with their session's row; the insert, nothing read back.
+    with django_assert_num_queries(1), django_assert_num_queries(1, connection=connections["mongodb"]) as mongo:
+        response = alice_client.post(reverse("notes:create"), form)
+
+    assert response.status_code == 302
+    assert mongo.captured_queries[0]["sql"].startswith("db.notes_note.insert_many(")
+    assert Note.objects.get(title="Counted").checklist[0].text == "milk"
 
 
 def test_anonymous_visitor_is_sent_to_log_in_before_writing(client, private_note):
