@@ -57,3 +57,19 @@ def test_the_member_comes_with_every_field_typed(alice_client, alice):
     assert user.date_joined == alice.date_joined
     assert user.get_session_auth_hash() == alice.get_session_auth_hash()
     assert alice_client.session[SESSION_KEY] == str(alice.pk)
+
+
+def test_live_member_loads_every_field_as_the_orm_does(alice_client, alice):
+    alice.last_login = timezone.now()
+    alice.age = 41
+    alice.save()
+    key = alice_client.cookies["sessionid"].value
+
+    member = live_member(alice.pk, key)
+    loaded = type(alice).objects.get(pk=alice.pk)
+
+    for field in loaded._meta.concrete_fields:
+        value, expected = getattr(member, field.attname), getattr(loaded, field.attname)
+        assert (value, type(value)) == (expected, type(expected)), field.name
+    assert member._state.adding is False
+    assert member._state.db == loaded._state.db
