@@ -41,7 +41,7 @@ MIDDLEWARE = [
     "request_limits.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "security_headers.middleware.CSPMiddleware",  # django-csp's, its policy built once (security_headers/)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "health.middleware.StoreUnavailableMiddleware",
     # Cached anonymous pages answer here, before the session and everything after it (page_cache/middleware.py).

@@ -3,29 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest, HttpResponse
-from django.urls import Resolver404, ResolverMatch, get_urlconf, resolve
+from django.urls import ResolverMatch
 from django.utils.cache import patch_vary_headers
 
+from config.paths import resolved
 from page_cache.versions import versioned_get
 from page_cache.views import AnonymousPageCacheMixin, is_canonical, page_prefix
 
 
-# Resolving every cookie-less GET's URL here added 0.1-0.2 ms of CPU to the floor view (issue #18);
-# the URLconf does not change while the process runs, so each path is resolved once per process
-# (a junk path takes one of the slots, no more).
-@lru_cache(maxsize=4096)
-def _cached_page_view(urlconf: str, path: str) -> ResolverMatch | None:
+def _cached_page_view(path: str) -> ResolverMatch | None:
     """Return the match of `path` if a view the page cache keeps answers it."""
-    try:
-        match = resolve(path, urlconf)
-    except Resolver404:
-        return None
-    view_class = getattr(match.func, "view_class", None)
+    match = resolved(path)
+    view_class = getattr(match.func, "view_class", None) if match else None
     return match if isinstance(view_class, type) and issubclass(view_class, AnonymousPageCacheMixin) else None
 
 
@@ -44,7 +37,7 @@ def early_page(request: HttpRequest) -> HttpResponse | None:
     ):
         return None
     request.get_host()  # ALLOWED_HOSTS, checked as CommonMiddleware would: an unknown host is a 400
-    match = _cached_page_view(get_urlconf() or settings.ROOT_URLCONF, request.path_info)
+    match = _cached_page_view(request.path_info)  # resolved once per process (config/paths.py)
     if match is None:
         return None
     view = match.func.view_class(**match.func.view_initkwargs)  # type: ignore[attr-defined]  # as_view() sets them

@@ -18,7 +18,8 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.urls import Resolver404, resolve
+
+from config.paths import resolved
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -41,11 +42,8 @@ def request_body_limit(max_bytes: int, *, files: bool = False) -> Callable[[View
 
 def body_limit_for(request: HttpRequest) -> BodyLimit:
     """The limit of the view that `request`'s path resolves to; the default for any other path."""
-    try:
-        view = resolve(request.path_info).func
-    except Resolver404:
-        view = None
-    return getattr(view, "request_body_limit", None) or BodyLimit(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    match = resolved(request.path_info)  # once per process and path (config/paths.py)
+    return getattr(match and match.func, "request_body_limit", None) or BodyLimit(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
 
 
 class FileSkippingUploadHandler(FileUploadHandler):

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.contrib.sessions.models import Session
+from django.core.cache import caches
 from django.utils import timezone
 
-from users.sessions import live_member
+from users.sessions import SessionStore, live_member
 
 pytestmark = pytest.mark.django_db
 
@@ -57,3 +59,30 @@ def test_the_member_comes_with_every_field_typed(alice_client, alice):
     assert user.date_joined == alice.date_joined
     assert user.get_session_auth_hash() == alice.get_session_auth_hash()
     assert alice_client.session[SESSION_KEY] == str(alice.pk)
+
+
+def test_live_member_loads_every_field_as_the_orm_does(alice_client, alice):
+    alice.last_login = timezone.now()
+    alice.age = 41
+    alice.save()
+    key = alice_client.cookies["sessionid"].value
+
+    member = live_member(alice.pk, key)
+    loaded = type(alice).objects.get(pk=alice.pk)
+
+    for field in loaded._meta.concrete_fields:
+        value, expected = getattr(member, field.attname), getattr(loaded, field.attname)
+        assert (value, type(value)) == (expected, type(expected)), field.name
+    assert member._state.adding is False
+    assert member._state.db == loaded._state.db
+
+
+def test_a_members_page_writes_neither_the_session_row_nor_its_copy_in_redis(alice_client, django_assert_num_queries):
+    alice_client.get("/no/such/page/")  # the copy is in Redis from here on
+    sessions = caches[settings.SESSION_CACHE_ALIAS]
+    copy = SessionStore.cache_key_prefix + alice_client.cookies["sessionid"].value
+    sessions.expire(copy, 100)
+
+    with django_assert_num_queries(1):  # the member and their live row: no save
+        assert alice_client.get("/no/such/page/").wsgi_request.user.is_authenticated
+    assert 0 < sessions.ttl(copy) <= 100  # a save would have set it to the session's age again
