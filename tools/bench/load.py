@@ -186,11 +186,15 @@ def profile_requests(p: Plan, browser: Browser, directory: Path, *, requests: in
     """
     key = p.scenario.key
     shutil.rmtree(directory / key, ignore_errors=True)
-    if p.scenario.variant == "cached":
+    if p.scenario.primed:
         browser.request(p.scenario.method, p.result.path, p.form)  # a hit, as under load
     count = max(1, min(requests, int(PROFILE_SECONDS / max(p.result.single_request, 0.001))))
+    cookies = dict(browser.cookies)
     for _ in range(count):
         browser.request(p.scenario.method, p.result.path, p.form, extra={PROFILE_HEADER: key})
+        # Send the same cookies every time, as wrk does: a create's unread "Saved" messages would pile up.
+        browser.cookies.clear()
+        browser.cookies.update(cookies)
     return summarise_directory(key, directory)
 
 
@@ -210,9 +214,9 @@ def measure_pages(
 
     Each scenario runs against `servers[scenario.server]`; logged-in browsers belong to the main
     server. `collect_writes` deletes what a write scenario created and returns how many it deleted.
-    A cached page is requested once before each run: a note written in between (the create
-    scenario) gives the page a new version, and sixteen connections missing it at once would
-    measure the stampede, not the cache. With `profiles` (the servers' BENCH_PROFILE_DIR), each
+    A cached page, or a member's page with a shared fragment, is requested once before each run: a
+    note written in between (the create scenario) gives it a new version, and sixteen connections
+    missing it at once would measure the stampede, not the cache. With `profiles` (the servers' BENCH_PROFILE_DIR), each
     scenario is then profiled apart from the timed runs (profile_requests).
     """
     scripts.mkdir(parents=True, exist_ok=True)
@@ -240,7 +244,7 @@ def measure_pages(
         server = servers[p.scenario.server]
         if p.result.sequential:
             return _timed_request(p, _browser(p.scenario, server, browsers), server.workers), 0.0
-        if p.scenario.variant == "cached":
+        if p.scenario.primed:
             _browser(p.scenario, server, browsers).request(p.scenario.method, p.result.path, p.form)
         run = run_wrk(
             wrk,

@@ -83,6 +83,7 @@ LAYERS: tuple[Rule, ...] = (
     Rule("middleware", "/django/middleware/"),
     Rule("middleware", "/django/contrib/messages/"),
     Rule("middleware", "/csp/"),
+    Rule("middleware", "/security_headers/"),
     Rule("middleware", "/whitenoise/"),
     Rule("middleware", "/middleware.py"),
     Rule("page cache", "/page_cache/"),

@@ -56,6 +56,12 @@ class Scenario:
     args: Callable[[Subjects], list[object]] = field(default=lambda subjects: [])
     variant: Variant | None = None  # a page the page cache serves: with it ("cached") or without
     other_document_server: bool = False  # measured on the other document server, page cache off
+    member_fragment: bool = False  # a member's page whose shared part the fragment cache keeps
+
+    @property
+    def primed(self) -> bool:
+        """Whether it is served from a cache a write empties: requested once before each run and profile."""
+        return self.variant == "cached" or self.member_fragment
 
     @property
     def method(self) -> str:
@@ -175,6 +181,7 @@ SCENARIOS: list[Scenario] = [
         _url("notes:public", query="?page=1"),
         "list",
         login="reader",
+        member_fragment=True,
     ),
     Scenario(
         "public-p50-member",
@@ -183,6 +190,7 @@ SCENARIOS: list[Scenario] = [
         _url("notes:public", query="?page=50"),
         "list",
         login="reader",
+        member_fragment=True,
     ),
     Scenario(
         "directory-member",
@@ -191,6 +199,7 @@ SCENARIOS: list[Scenario] = [
         _url("users:directory"),
         "list",
         login="reader",
+        member_fragment=True,
     ),
     Scenario(
         "profile-member",
@@ -200,6 +209,7 @@ SCENARIOS: list[Scenario] = [
         "page",
         login="reader",
         args=lambda s: [s.member_id],
+        member_fragment=True,
     ),
     Scenario(
         "create",
