@@ -47,6 +47,8 @@ def test_mongodb_migrations_create_only_notes_collections(mongo_db):
     # The lists' filters, then their sorts with the id that breaks ties (NoteQuerySet.pinned_first, newest_first).
     assert keys["note_owner_pinned_updated"] == [("owner_id", 1), ("pinned", -1), ("updated_at", -1), ("_id", -1)]
     assert keys["note_public_updated"] == [("visibility", 1), ("updated_at", -1), ("_id", -1)]
+    # A member's public notes, newest first (their profile: MemberNotes.latest_public and public_count).
+    assert keys["note_owner_public_updated"] == [("owner_id", 1), ("visibility", 1), ("updated_at", -1), ("_id", -1)]
 
 
 def test_relational_migrations_create_no_notes_table():

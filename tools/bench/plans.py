@@ -175,9 +175,10 @@ def markdown(plans: list[Plan], server: str, notes: int) -> str:
         "read no index, by their nature: the changelist sorts every note with no filter to narrow it,",
         "and its search is an unanchored, case-insensitive `$regex` over title and body. On MongoDB 7",
         "the same indexes also serve the sorts: `note_owner_pinned_updated` (owner_id, -pinned,",
-        "-updated_at, -_id) and `note_public_updated` (visibility, -updated_at, -_id) hold the lists'",
-        "equality key and then their whole sort, the id that breaks ties included, and `tags` is a",
-        "multikey index for the tag filters.",
+        "-updated_at, -_id), `note_public_updated` (visibility, -updated_at, -_id) and",
+        "`note_owner_public_updated` (owner_id, visibility, -updated_at, -_id: a profile's notes) hold",
+        "the lists' equality keys and then their whole sort, the id that breaks ties included, and `tags`",
+        "is a multikey index for the tag filters.",
         "",
     ]
     for plan in plans:
