@@ -59,3 +59,17 @@ def test_owner_ticks_an_item_from_my_notes_in_place(page: Page):
     assert page.evaluate("window.samePage === true")  # answered in place: no new page was loaded
     note.refresh_from_db()
     assert note.checklist[1].done is True
+
+
+def test_a_cards_pin_button_sits_beside_its_date_not_across_the_card(page: Page):
+    sign_up(page, username="sol", email="sol@example.com")
+    packing_note("sol")
+    page.goto("/notes/")
+
+    card = main(page).get_by_role("article").filter(has_text="Camping")
+    pin = card.get_by_role("button", name="Pin", exact=True).bounding_box()
+    whole = card.bounding_box()
+
+    assert pin is not None
+    assert whole is not None
+    assert pin["width"] < whole["width"] / 3
