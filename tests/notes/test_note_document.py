@@ -71,11 +71,12 @@ def test_a_note_written_and_edited_through_the_pages_is_one_document_with_arrays
     assert not any(t.startswith("notes_") for t in connections["default"].introspection.table_names())
 
 
-def test_the_notes_collection_declares_its_three_indexes(mongo_db):
+def test_the_notes_collection_declares_its_four_indexes(mongo_db):
     keys = [dict(index["key"]) for index in mongo_db["notes_note"].list_indexes() if index["name"] != "_id_"]
 
     expected = [
         {"owner_id": 1, "pinned": -1, "updated_at": -1, "_id": -1},
+        {"owner_id": 1, "visibility": 1, "updated_at": -1, "_id": -1},
         {"tags": 1},
         {"visibility": 1, "updated_at": -1, "_id": -1},
     ]
