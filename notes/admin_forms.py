@@ -8,6 +8,7 @@ reorder them; static/js/admin-note-rows.js adds rows on demand and moves items u
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
@@ -28,17 +29,27 @@ class AdminAttributeFormSet(AttributeFormSet):  # type: ignore[valid-type,misc] 
     extra = 1
 
 
+@dataclass(frozen=True)
+class RowsTable:
+    """How templates/admin/notes/note/rows.html draws one kind of row: its row template, headings and Add button."""
+
+    row_template: str
+    columns: tuple[str, ...]
+    add_label: str
+    ordered: bool = False  # admin-note-rows.js moves the rows up and down, keeping their positions in step
+
+
 class RowsWidget(forms.Widget):
-    """A formset as a table of rows: read back from the POST as the bound formset, rendered by a template."""
+    """A formset as a table of rows: read back from the POST as the bound formset, rendered as a RowsTable."""
 
     class Media:
         css = {"all": ["css/admin-note-rows.css"]}
         js = ["js/admin-note-rows.js"]
 
-    def __init__(self, formset_class: type[BaseFormSet], template_name: str) -> None:
+    def __init__(self, formset_class: type[BaseFormSet], table: RowsTable) -> None:
         super().__init__()
         self.formset_class = formset_class
-        self.rows_template = template_name
+        self.table = table
 
     def value_from_datadict(self, data: Any, files: Any, name: str) -> BaseFormSet:
         return self.formset_class(data, prefix=name)
@@ -50,7 +61,7 @@ class RowsWidget(forms.Widget):
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         """Render the bound formset (with its errors), or a new one holding `value`'s rows."""
         formset = value if isinstance(value, BaseFormSet) else self.formset_class(initial=value, prefix=name)
-        return render_to_string(self.rows_template, {"formset": formset})
+        return render_to_string("admin/notes/note/rows.html", {"formset": formset, "table": self.table})
 
 
 class RowsField(forms.Field):
@@ -58,8 +69,8 @@ class RowsField(forms.Field):
 
     invalid_rows_message = "Correct the rows marked below."
 
-    def __init__(self, *, formset_class: type[BaseFormSet], template_name: str, **kwargs: Any) -> None:
-        super().__init__(required=False, widget=RowsWidget(formset_class, template_name), **kwargs)
+    def __init__(self, *, formset_class: type[BaseFormSet], table: RowsTable, **kwargs: Any) -> None:
+        super().__init__(required=False, widget=RowsWidget(formset_class, table), **kwargs)
 
     def rows(self, value: Any) -> list[dict[str, Any]]:
         """Return the formset rows that show the model field's `value`."""
@@ -88,7 +99,9 @@ class ChecklistRowsField(RowsField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             formset_class=AdminChecklistFormSet,
-            template_name="admin/notes/note/checklist_rows.html",
+            table=RowsTable(
+                "admin/notes/note/checklist_row.html", ("Item", "Done", "Order", "Delete"), "Add an item", ordered=True
+            ),
             help_text=(
                 f"One row per item: fill in the blank row to add one, move items with ↑ and ↓ (or their "
                 f"positions), tick Delete to drop one. A checklist holds at most {MAX_CHECKLIST_ITEMS} items."
@@ -107,7 +120,7 @@ class AttributeRowsField(RowsField):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(
             formset_class=AdminAttributeFormSet,
-            template_name="admin/notes/note/attribute_rows.html",
+            table=RowsTable("admin/notes/note/attribute_row.html", ("Name", "Value", "Delete"), "Add an attribute"),
             help_text=(
                 f"Name/value pairs, e.g. “colour” and “blue”. Names may not start with $ or contain a dot, and "
                 f"each appears once. A note holds at most {MAX_ATTRIBUTES} attributes."
