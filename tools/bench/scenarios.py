@@ -15,8 +15,6 @@ from typing import Any, Literal
 
 from django.urls import NoReverseMatch, reverse
 
-from tools.bench.urls import FLOOR_PATH, FLOOR_WITH_USER_PATH
-
 BENCH_NOTE_TITLE = "Benchmark note"
 BENCH_NOTE_BODY = "Written by `python -m tools.bench` under load.\n\n" + "A paragraph of *markdown* text. " * 12
 
@@ -32,7 +30,7 @@ class Subjects:
 
 
 Login = Literal["reader", "writer"]
-Group = Literal["floor", "list", "page", "write", "probe"]
+Group = Literal["floor", "ceiling", "list", "page", "write", "probe"]
 Variant = Literal["cached", "uncached"]
 MAIN_SERVER, UNCACHED_SERVER = "main", "uncached"  # the second: PAGE_CACHE_SECONDS=0
 # The third: the page cache off, and the notes on the other document server (mongo-java-server
@@ -125,7 +123,7 @@ def on_the_other_document_server(scenario: Scenario) -> Scenario:
     )
 
 
-FLOOR = Scenario("floor", "Floor: minimal view, anonymous", None, lambda s: FLOOR_PATH, "floor")
+FLOOR = Scenario("floor", "Floor: minimal view, anonymous", None, _url("bench-floor"), "floor")
 
 SCENARIOS: list[Scenario] = [
     FLOOR,
@@ -133,7 +131,7 @@ SCENARIOS: list[Scenario] = [
         "floor-session",
         "Floor view reading a logged-in session and its user",
         None,
-        lambda s: FLOOR_WITH_USER_PATH,
+        _url("bench-floor-user"),
         "floor",
         login="reader",
         note="the floor plus what every logged-in page pays: the session (from Redis) and its user (relational)",
@@ -224,6 +222,33 @@ SCENARIOS: list[Scenario] = [
         "redirect to the new note",
     ),
     Scenario("readyz", "/readyz (every store pinged)", "health:readyz", _url("health:readyz"), "probe"),
+    # The most each notes page can reach on this server: its one document-store round trip, raw
+    # (tools/bench/views.py). A page's share of the floor cannot pass its ceiling's.
+    Scenario(
+        "ceiling-note-page",
+        "Ceiling of a note's page: the floor plus find_one by id, raw",
+        None,
+        lambda s: reverse("bench-ceiling-note-page", args=[s.public_note_id]),
+        "ceiling",
+    ),
+    Scenario(
+        "ceiling-my-notes",
+        "Ceiling of my notes: the logged-in floor plus the member's first page, raw find()",
+        None,
+        _url("bench-ceiling-my-notes"),
+        "ceiling",
+        login="reader",
+    ),
+    Scenario(
+        "ceiling-create",
+        "Ceiling of create: the logged-in floor plus one insert_one, raw",
+        None,
+        _url("bench-ceiling-create"),
+        "ceiling",
+        login="writer",
+        form=dict,
+        expect=302,
+    ),
 ]
 # The lists side by side on both document servers: what an index buys (docs/query-plans.md).
 SIDE_BY_SIDE = ("public-p1-uncached", "public-p50-uncached", "my-notes")

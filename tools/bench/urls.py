@@ -5,13 +5,13 @@ from __future__ import annotations
 from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
-from tools.bench.views import floor, floor_with_user
-
-FLOOR_PATH = "/bench/floor"
-FLOOR_WITH_USER_PATH = "/bench/floor/user"
+from tools.bench.views import ceiling_create, ceiling_my_notes, ceiling_note_page, floor, floor_with_user
 
 urlpatterns = [
-    path(FLOOR_PATH.lstrip("/"), floor, name="bench-floor"),
-    path(FLOOR_WITH_USER_PATH.lstrip("/"), floor_with_user, name="bench-floor-user"),
+    path("bench/floor", floor, name="bench-floor"),
+    path("bench/floor/user", floor_with_user, name="bench-floor-user"),
+    path("bench/ceiling/note/<str:pk>", ceiling_note_page, name="bench-ceiling-note-page"),
+    path("bench/ceiling/my-notes", ceiling_my_notes, name="bench-ceiling-my-notes"),
+    path("bench/ceiling/create", ceiling_create, name="bench-ceiling-create"),
     *site_urlpatterns,
 ]

@@ -1,6 +1,27 @@
+"""The floor views every page's throughput is compared with, and each notes page's ceiling on this server.
+
+A ceiling is a floor view plus the one document-store round trip its page cannot do without, made
+straight through pymongo with no ORM, template or cache: what that page would reach if everything
+Django does around the round trip cost nothing. A page's share of the floor cannot pass its ceiling's.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from bson import ObjectId
+from bson.errors import InvalidId
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import get_token
+from django.urls import reverse
+from django.utils import timezone
+
+from notes.collection import notes_collection
+from tools.bench.scenarios import BENCH_NOTE_BODY, BENCH_NOTE_TITLE
+
+PAGE_SIZE = 20
+# What a card shows (notes.cards.NoteCard): a list need not read a note's revisions or attributes.
+CARD_FIELDS = ["title", "body", "pinned", "visibility", "checklist", "tags", "updated_at"]
+# My notes' order (NoteQuerySet.pinned_first), served by the index note_owner_pinned_updated.
+PINNED_FIRST = [("pinned", -1), ("updated_at", -1), ("_id", -1)]
 
 
 def floor(request: HttpRequest) -> HttpResponse:
@@ -11,3 +32,49 @@ def floor(request: HttpRequest) -> HttpResponse:
 def floor_with_user(request: HttpRequest) -> HttpResponse:
     """The floor plus reading the request's session and user, as every logged-in page does."""
     return HttpResponse(b"member" if request.user.is_authenticated else b"anonymous", content_type="text/plain")
+
+
+def ceiling_note_page(request: HttpRequest, pk: str) -> HttpResponse:
+    """The floor plus a note's page's round trip: the note by its id."""
+    try:
+        note = notes_collection().find_one({"_id": ObjectId(pk), "trashed_at": None})
+    except InvalidId:
+        raise Http404 from None
+    if note is None:
+        raise Http404
+    return HttpResponse(note["title"].encode(), content_type="text/plain")
+
+
+def ceiling_my_notes(request: HttpRequest) -> HttpResponse:
+    """The logged-in floor plus my notes' round trip: the member's first page of live notes, pinned first, as cards."""
+    notes = notes_collection().find({"owner_id": request.user.pk, "trashed_at": None}, CARD_FIELDS, limit=PAGE_SIZE)
+    titles = [note["title"] for note in notes.sort(PINNED_FIRST)]
+    return HttpResponse("\n".join(titles).encode(), content_type="text/plain")
+
+
+def ceiling_create(request: HttpRequest) -> HttpResponse:
+    """The logged-in floor plus create's round trip: a POST inserts one private note (the bench deletes them after).
+
+    A GET answers the form's CSRF token, as the editor's page does, for the load generator to post with.
+    """
+    if request.method != "POST":
+        token = get_token(request)
+        return HttpResponse(f'<input name="csrfmiddlewaretoken" value="{token}">'.encode())
+    now = timezone.now()
+    note = {
+        "owner_id": request.user.pk,
+        "title": BENCH_NOTE_TITLE,
+        "body": BENCH_NOTE_BODY,
+        "tags": ["bench", "load"],
+        "checklist": [],
+        "attributes": {},
+        "visibility": "private",
+        "pinned": False,
+        "revisions": [],
+        "view_count": 0,
+        "created_at": now,
+        "updated_at": now,
+        "trashed_at": None,
+    }
+    notes_collection().insert_one(note)
+    return HttpResponseRedirect(reverse("bench-floor"))

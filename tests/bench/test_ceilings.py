@@ -1,0 +1,49 @@
+"""The ceilings: a notes page's one document-store round trip, raw, behind the floor (tools/bench/views.py)."""
+
+from __future__ import annotations
+
+import pytest
+from bson import ObjectId
+from django.urls import reverse
+
+from notes.collection import notes_collection
+from notes.models import Note
+from tests.factories import NoteFactory
+from tools.bench.scenarios import BENCH_NOTE_TITLE
+
+pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.urls("tools.bench.urls")]
+
+
+def test_note_page_ceiling_reads_the_note_and_refuses_what_a_note_page_would(client, alice):
+    note = NoteFactory(owner_id=alice.pk, title="Found by id")
+    trashed = NoteFactory(owner_id=alice.pk)
+    Note.everything.filter(pk=trashed.pk).update(trashed_at=trashed.created_at)
+
+    assert client.get(reverse("bench-ceiling-note-page", args=[note.pk])).content == b"Found by id"
+    for missing in (trashed.pk, ObjectId(), "not-an-id"):
+        assert client.get(reverse("bench-ceiling-note-page", args=[missing])).status_code == 404
+
+
+def test_my_notes_ceiling_lists_the_members_live_notes_pinned_first(alice_client, alice, bob):
+    NoteFactory(owner_id=alice.pk, title="Older")
+    NoteFactory(owner_id=alice.pk, title="Pinned", pinned=True)
+    NoteFactory(owner_id=alice.pk, title="Newer")
+    NoteFactory(owner_id=bob.pk, title="Bob's")
+
+    answer = alice_client.get(reverse("bench-ceiling-my-notes"))
+
+    assert answer.content.decode().splitlines() == ["Pinned", "Newer", "Older"]
+
+
+def test_create_ceiling_inserts_one_private_note_of_the_member_per_post(alice_client, alice):
+    url = reverse("bench-ceiling-create")
+    assert b"csrfmiddlewaretoken" in alice_client.get(url).content
+
+    answer = alice_client.post(url)
+
+    assert answer.status_code == 302
+    assert answer["Location"] == reverse("bench-floor")
+    stored = notes_collection().find_one({"owner_id": alice.pk})
+    assert stored["title"] == BENCH_NOTE_TITLE
+    assert stored["visibility"] == "private"
+    assert Note.objects.get(pk=stored["_id"]).owner_id == alice.pk  # the ORM reads it as a live note
