@@ -10,6 +10,7 @@ from notes.collection import notes_collection
 from notes.models import Note
 from tests.factories import NoteFactory
 from tools.bench.scenarios import BENCH_NOTE_TITLE
+from tools.bench.views import CACHED_PAGE_KEY
 
 pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.urls("tools.bench.urls")]
 
@@ -47,3 +48,15 @@ def test_create_ceiling_inserts_one_private_note_of_the_member_per_post(alice_cl
     assert stored["title"] == BENCH_NOTE_TITLE
     assert stored["visibility"] == "private"
     assert Note.objects.get(pk=stored["_id"]).owner_id == alice.pk  # the ORM reads it as a live note
+
+
+def test_cached_page_ceilings_answer_the_copy_the_bench_keeps(client, alice_client, cache_redis):
+    cache_redis.set(CACHED_PAGE_KEY, b"<html>a copy</html>")
+
+    assert client.get(reverse("bench-ceiling-cached-page")).content == b"<html>a copy</html>"
+    assert alice_client.get(reverse("bench-ceiling-member-page")).content == b"<html>a copy</html>"
+    assert client.get(reverse("bench-ceiling-member-page")).status_code == 403  # it stands for a member's page
+
+
+def test_cached_page_ceiling_without_a_copy_is_a_404(client):
+    assert client.get(reverse("bench-ceiling-cached-page")).status_code == 404

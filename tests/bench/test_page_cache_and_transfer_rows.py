@@ -152,6 +152,28 @@ def test_cached_pages_are_held_to_75_percent_and_public_notes_with_the_page_cach
     assert "2.0× off" in furthest_line(worst)
 
 
+def test_a_page_is_read_against_its_ceiling_and_a_target_above_it_is_named():
+    by_key = {scenario.key: scenario for scenario in SCENARIOS}
+    pages = {
+        FLOOR.key: loaded(FLOOR, 1000.0),
+        "create": loaded(by_key["create"], 150.0),
+        "ceiling-create": loaded(by_key["ceiling-create"], 230.0),
+        "detail": loaded(by_key["detail"], 120.0),
+        "ceiling-note-page": loaded(by_key["ceiling-note-page"], 420.0),
+    }
+
+    checks = {check.figure: check for check in target_checks(bench_run(pages))}
+    report = render(bench_run(pages), analysis="")
+
+    create = checks["Create a note (POST /notes/new/), logged in: req/s share of the floor"]
+    detail = checks["A public note's page (/notes/<id>/), anonymous: req/s share of the floor"]
+    assert (create.ceiling, create.above_ceiling) == (pytest.approx(0.23), True)  # target 25 %
+    assert (detail.ceiling, detail.above_ceiling) == (pytest.approx(0.42), False)  # target 35 %
+    assert "| 15 % | **missed** (1.67× off); above this server's ceiling | ceiling 23 % |" in report
+    assert "| 12 % | **missed** (2.9× off) | ceiling 42 % |" in report
+    assert not any(check.figure.startswith("Ceiling") for check in checks.values())  # no target of their own
+
+
 def test_a_run_without_cached_pages_says_so_instead_of_passing():
     checks = target_checks(bench_run({FLOOR.key: loaded(FLOOR, 1000.0)}))
 

@@ -150,14 +150,19 @@ def bars(svg: str, series: int) -> int:
     )
 
 
-def test_share_chart_is_svg_with_one_bar_per_figure_and_its_target():
-    figures = [("Public notes, page 1, cached", 0.62, 0.75), ("My notes", 0.07, 0.35), ("Create", 0.14, 0.25)]
+def test_share_chart_is_svg_with_one_bar_per_figure_its_target_and_any_ceiling():
+    figures = [
+        ("Public notes, page 1, cached", 0.62, 0.75, None),
+        ("My notes", 0.07, 0.35, 0.28),
+        ("Create", 0.14, 0.25, 0.23),
+    ]
 
     svg = share_chart(figures, title="Shares")
 
     root = ET.fromstring(svg)
     assert root.tag == f"{SVG}svg"
-    assert (bars(svg, 0), bars(svg, 1)) == (3, 3)
+    assert (bars(svg, 0), bars(svg, 1), bars(svg, 2)) == (3, 3, 2)
+    assert "this server's ceiling" in svg
     assert "My notes" in svg
     assert not [script for script in root.iter(f"{SVG}script") if script.get("{http://www.w3.org/1999/xlink}href")]
     assert "http://" not in "".join(script.get("href", "") for script in root.iter(f"{SVG}script"))

@@ -62,8 +62,8 @@ def _config(**options: object) -> dict[str, object]:
     }
 
 
-def share_chart(figures: Sequence[tuple[str, float, float]], *, title: str) -> str:
-    """Horizontal bars: each page's req/s as a share of the floor's (label, share, target share), in %."""
+def share_chart(figures: Sequence[tuple[str, float, float, float | None]], *, title: str) -> str:
+    """Horizontal bars: each page's req/s as a share of the floor's (label, share, target, ceiling or None), in %."""
     chart = pygal.HorizontalBar(
         **_config(
             title=title,
@@ -74,9 +74,11 @@ def share_chart(figures: Sequence[tuple[str, float, float]], *, title: str) -> s
         )
     )
     top_down = list(reversed(figures))  # pygal draws the first label at the bottom
-    chart.x_labels = [label for label, _, _ in top_down]
-    chart.add("measured", [share * 100 for _, share, _ in top_down])
-    chart.add("target", [target * 100 for _, _, target in top_down])
+    chart.x_labels = [label for label, *_ in top_down]
+    chart.add("measured", [share * 100 for _, share, _, _ in top_down])
+    chart.add("target", [target * 100 for _, _, target, _ in top_down])
+    if any(ceiling is not None for *_, ceiling in top_down):
+        chart.add("this server's ceiling", [None if ceiling is None else ceiling * 100 for *_, ceiling in top_down])
     return chart.render(is_unicode=True)
 
 

@@ -222,8 +222,23 @@ SCENARIOS: list[Scenario] = [
         "redirect to the new note",
     ),
     Scenario("readyz", "/readyz (every store pinged)", "health:readyz", _url("health:readyz"), "probe"),
-    # The most each notes page can reach on this server: its one document-store round trip, raw
-    # (tools/bench/views.py). A page's share of the floor cannot pass its ceiling's.
+    # The most a page can reach on this server: its one round trip to Redis or the document store,
+    # raw (tools/bench/views.py). A page's share of the floor cannot pass its ceiling's.
+    Scenario(
+        "ceiling-cached-page",
+        "Ceiling of a cached page: the floor plus a raw GET of public notes' first page",
+        None,
+        _url("bench-ceiling-cached-page"),
+        "ceiling",
+    ),
+    Scenario(
+        "ceiling-member-page",
+        "Ceiling of a member's cached fragment: the logged-in floor plus the same raw GET",
+        None,
+        _url("bench-ceiling-member-page"),
+        "ceiling",
+        login="reader",
+    ),
     Scenario(
         "ceiling-note-page",
         "Ceiling of a note's page: the floor plus find_one by id, raw",

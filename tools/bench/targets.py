@@ -21,6 +21,12 @@ class Check:
     reason: str = ""
     why: str = ""  # what the figure is made of (queries, start-up, …), for the report's closing section
     profile: ProfileSummary | None = None  # where its time goes, when it was profiled
+    ceiling: float | None = None  # the most this server allows the figure, when a ceiling was measured
+
+    @property
+    def above_ceiling(self) -> bool:
+        """Whether the target asks for more than this server's ceiling allows (an "at least" figure)."""
+        return self.ceiling is not None and self.direction == "at least" and self.ceiling < self.limit
 
     @property
     def met(self) -> bool | None:

@@ -5,11 +5,21 @@ from __future__ import annotations
 from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
-from tools.bench.views import ceiling_create, ceiling_my_notes, ceiling_note_page, floor, floor_with_user
+from tools.bench.views import (
+    ceiling_cached_page,
+    ceiling_create,
+    ceiling_member_page,
+    ceiling_my_notes,
+    ceiling_note_page,
+    floor,
+    floor_with_user,
+)
 
 urlpatterns = [
     path("bench/floor", floor, name="bench-floor"),
     path("bench/floor/user", floor_with_user, name="bench-floor-user"),
+    path("bench/ceiling/cached-page", ceiling_cached_page, name="bench-ceiling-cached-page"),
+    path("bench/ceiling/member-page", ceiling_member_page, name="bench-ceiling-member-page"),
     path("bench/ceiling/note/<str:pk>", ceiling_note_page, name="bench-ceiling-note-page"),
     path("bench/ceiling/my-notes", ceiling_my_notes, name="bench-ceiling-my-notes"),
     path("bench/ceiling/create", ceiling_create, name="bench-ceiling-create"),

@@ -13,11 +13,14 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
+from django_redis import get_redis_connection
 
 from notes.collection import notes_collection
 from tools.bench.scenarios import BENCH_NOTE_BODY, BENCH_NOTE_TITLE
 
 PAGE_SIZE = 20
+# A copy of the anonymous public notes' first page, set by the bench before the load (tools/bench/measure.py).
+CACHED_PAGE_KEY = "bench:ceiling:cached-page"
 # What a card shows (notes.cards.NoteCard): a list need not read a note's revisions or attributes.
 CARD_FIELDS = ["title", "body", "pinned", "visibility", "checklist", "tags", "updated_at"]
 # My notes' order (NoteQuerySet.pinned_first), served by the index note_owner_pinned_updated.
@@ -32,6 +35,23 @@ def floor(request: HttpRequest) -> HttpResponse:
 def floor_with_user(request: HttpRequest) -> HttpResponse:
     """The floor plus reading the request's session and user, as every logged-in page does."""
     return HttpResponse(b"member" if request.user.is_authenticated else b"anonymous", content_type="text/plain")
+
+
+def ceiling_cached_page(request: HttpRequest) -> HttpResponse:
+    """The floor plus a cached page's round trip: one raw GET of a page as large as public notes' first."""
+    return _cached_page()
+
+
+def ceiling_member_page(request: HttpRequest) -> HttpResponse:
+    """The logged-in floor plus the same GET: what a member's page served from one cached fragment can reach."""
+    return _cached_page() if request.user.is_authenticated else HttpResponse(status=403)
+
+
+def _cached_page() -> HttpResponse:
+    page = get_redis_connection("default").get(CACHED_PAGE_KEY)
+    if page is None:
+        raise Http404("no copy of the page to serve: the bench sets it before the load")
+    return HttpResponse(page)
 
 
 def ceiling_note_page(request: HttpRequest, pk: str) -> HttpResponse:
