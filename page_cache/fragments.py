@@ -29,7 +29,7 @@ from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from django.views import View
 
-from page_cache.versions import versioned_get, versioned_set
+from page_cache.versions import Filing, versioned_get, versioned_set
 from page_cache.views import is_canonical
 
 FRAGMENT_PREFIX = "fragment:"
@@ -81,7 +81,7 @@ class MemberFragmentCacheMixin(View):
     """Serve members the shared part of a page from Redis while the topics it shows are unchanged."""
 
     request: HttpRequest
-    _fragment_key: str | None
+    _fragment_filing: Filing | None
 
     def page_topics(self) -> list[str]:
         raise NotImplementedError
@@ -95,23 +95,23 @@ class MemberFragmentCacheMixin(View):
         if name is None:
             return super().dispatch(request, *args, **kwargs)
         path = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-        self._fragment_key, fragment = versioned_get(f"{FRAGMENT_PREFIX}{name}:{path}:", self.page_topics())
+        self._fragment_filing, fragment = versioned_get(f"{FRAGMENT_PREFIX}{name}:{path}", self.page_topics())
         if fragment is not None:
             return around_fragment(request, fragment)
         return self.keep_fragment(super().dispatch(request, *args, **kwargs))
 
     def keep_fragment(self, response: HttpResponseBase) -> HttpResponseBase:
         """Once the page renders, keep its blocks, rendered alone from the same context, for the next member."""
-        if self._fragment_key is None or response.status_code != 200 or not isinstance(response, TemplateResponse):
+        filing = self._fragment_filing
+        if filing is None or response.status_code != 200 or not isinstance(response, TemplateResponse):
             return response
-        key = self._fragment_key
 
         def keep(page: TemplateResponse) -> None:  # a callback's return value would replace the page
             template = cast(BackendTemplate, page.resolve_template(page.template_name))  # the Django engine's
             blocks = _shared_blocks(template, dict(page.context_data or {}), self.request)
             if blocks is not None:
                 fragment = {"template": template.template.name, "blocks": blocks}
-                versioned_set(key, fragment, settings.PAGE_CACHE_SECONDS)
+                versioned_set(filing, fragment, settings.PAGE_CACHE_SECONDS)
 
         response.add_post_render_callback(keep)
         return response

@@ -12,7 +12,7 @@ from django.utils.cache import patch_vary_headers
 
 from config.paths import resolved
 from page_cache.versions import versioned_get
-from page_cache.views import AnonymousPageCacheMixin, is_canonical, page_prefix
+from page_cache.views import AnonymousPageCacheMixin, is_canonical, page_key
 
 
 def _cached_page_view(path: str) -> ResolverMatch | None:
@@ -42,7 +42,7 @@ def early_page(request: HttpRequest) -> HttpResponse | None:
         return None
     view = match.func.view_class(**match.func.view_initkwargs)  # type: ignore[attr-defined]  # as_view() sets them
     view.setup(request, *match.args, **match.kwargs)
-    _, content = versioned_get(page_prefix(request), view.page_topics())
+    _, content = versioned_get(page_key(request), view.page_topics())
     if content is None:
         return None
     page = HttpResponse(content, headers={"Content-Length": str(len(content))})

@@ -41,11 +41,11 @@ class CountCachingPaginator(Paginator):
         if settings.PAGE_CACHE_SECONDS <= 0:
             return super().count
         digest = hashlib.sha256(self.scope.encode()).hexdigest()[:32]
-        key, count = versioned_get(f"count:{digest}:", self.topics)
+        filing, count = versioned_get(f"count:{digest}", self.topics)
         if count is None:
             count = self._count_where_writes_go()
-            if key is not None:
-                versioned_set(key, count, settings.PAGE_CACHE_SECONDS)
+            if filing is not None:
+                versioned_set(filing, count, settings.PAGE_CACHE_SECONDS)
         return count
 
 

@@ -24,9 +24,9 @@ def is_canonical(request: HttpRequest) -> bool:
     return pages[0].isascii() and pages[0].isdigit() and not pages[0].startswith("0")
 
 
-def page_prefix(request: HttpRequest) -> str:
-    """Name the page at the request's URL; versioned_get() adds its topics' versions."""
-    return f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]}:"
+def page_key(request: HttpRequest) -> str:
+    """Name the page at the request's URL; versioned_get() files it behind its topics' versions."""
+    return f"page:{hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]}"
 
 
 def is_cacheable(request: HttpRequest) -> bool:
@@ -51,16 +51,16 @@ class AnonymousPageCacheMixin(View):
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_cacheable(request):
             return super().dispatch(request, *args, **kwargs)
-        key, content = versioned_get(page_prefix(request), self.page_topics())
+        filing, content = versioned_get(page_key(request), self.page_topics())
         if content is not None:
             return HttpResponse(content)
         response = super().dispatch(request, *args, **kwargs)
         # A page that says no-store (one rendered with a store down, showing "Unavailable.") is not kept.
         keep_it = response.status_code == 200 and "no-store" not in response.get("Cache-Control", "")
-        if key is not None and keep_it and isinstance(response, SimpleTemplateResponse):
+        if filing is not None and keep_it and isinstance(response, SimpleTemplateResponse):
 
             def keep(page: SimpleTemplateResponse) -> None:  # a callback's return value would replace the page
-                versioned_set(key, page.content, settings.PAGE_CACHE_SECONDS)
+                versioned_set(filing, page.content, settings.PAGE_CACHE_SECONDS)
 
             response.add_post_render_callback(keep)
         return response

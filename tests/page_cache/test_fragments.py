@@ -10,6 +10,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from page_cache.fragments import FRAGMENT_PREFIX, _shared_blocks
+from page_cache.versions import filed_value
 from tests.factories import NoteFactory, UserFactory, logged_in
 from tests.notes.posts import editor_form
 
@@ -40,9 +41,7 @@ def cached_fragment_blocks() -> list[str]:
     """Every block kept in the members' fragments, as HTML."""
     redis = cache.client.get_client()  # type: ignore[attr-defined]  # django-redis
     return [
-        html
-        for key in redis.keys(f"*{FRAGMENT_PREFIX}*")
-        for html in cache.client.decode(redis.get(key))["blocks"].values()  # type: ignore[attr-defined]
+        html for key in redis.keys(f"*{FRAGMENT_PREFIX}*") for html in filed_value(redis.get(key))["blocks"].values()
     ]
 
 

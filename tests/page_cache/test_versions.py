@@ -2,9 +2,10 @@ from __future__ import annotations
 
 import logging
 
+import pytest
 from django.core.cache import cache
 
-from page_cache.versions import topics_changed, version_key
+from page_cache.versions import topics_changed, version_key, versioned_get, versioned_set
 
 
 def test_a_change_gives_every_topic_a_version_it_never_had_that_expires():
@@ -27,3 +28,26 @@ def test_a_change_while_redis_is_down_is_logged_not_raised(own_redis, caplog):
         topics_changed("members", "member:1")
 
     assert "Page cache unavailable" in caplog.text
+
+
+def test_a_value_made_before_a_change_is_never_read_after_it():
+    filing, value = versioned_get("page:slow", ["notes"])
+    assert value is None
+    topics_changed("notes")  # a note is written while a slow request renders the page
+
+    versioned_set(filing, "rendered before the write", 60)  # the slow request files what it rendered
+
+    filing, value = versioned_get("page:slow", ["notes"])
+    assert value is None
+    versioned_set(filing, "rendered after the write", 60)
+    assert versioned_get("page:slow", ["notes"])[1] == "rendered after the write"
+
+
+@pytest.mark.parametrize("value", [0, 1_234, "a page", b"<html>", {"blocks": {"content": "<p>"}}])
+def test_every_kind_of_value_reads_back_as_filed(value):
+    filing, _ = versioned_get("thing", ["members", "notes"])
+
+    versioned_set(filing, value, 60)
+
+    assert versioned_get("thing", ["members", "notes"])[1] == value
+    assert versioned_get("thing", ["members"])[1] is None  # other topics, another stamp
