@@ -116,7 +116,7 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
         return f"notes-of:{self.member_id}", [member_topic(self.member_id)]
 
     def get_queryset(self) -> NoteQuerySet:
-        return self.filter_notes(Note.objects.owned_by(self.member_id)).pinned_first()
+        return self.filter_notes(Note.objects.owned_by(self.member_id)).pinned_first().for_cards()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), show_owner=False, **kwargs)
@@ -136,7 +136,7 @@ class PublicNoteListView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, Note
         return "public-notes", [NOTES]
 
     def get_queryset(self) -> NoteQuerySet:
-        return self.filter_notes(Note.objects.public()).newest_first()
+        return self.filter_notes(Note.objects.public()).newest_first().for_cards()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(

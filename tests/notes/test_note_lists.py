@@ -241,6 +241,14 @@ def test_my_notes_cost_the_same_queries_for_one_note_or_twenty(
     assert len(response.context["notes"]) == notes_on_page
 
 
+def test_lists_read_only_what_their_cards_show(alice_client, alice):
+    NoteFactory(owner_id=alice.pk, title="mine", public=True)
+
+    for path in (reverse("notes:list"), reverse("notes:public")):
+        (note,) = alice_client.get(path).context["notes"]
+        assert {"revisions", "attributes", "view_count", "trashed_at"} <= note.get_deferred_fields()
+
+
 def test_a_note_page_costs_one_document_read_and_a_cached_name(client, alice, django_assert_num_queries):
     note = NoteFactory(owner_id=alice.pk, public=True)
     url = reverse("notes:detail", args=[note.pk])
