@@ -48,7 +48,7 @@ from notes.services import (
 )
 from notes.topics import NOTES
 from page_cache.fragments import MemberFragmentCacheMixin
-from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin
+from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin, ShortListPaginator
 from page_cache.views import AnonymousPageCacheMixin
 from request_limits.middleware import request_body_limit
 from users.topics import MEMBERS, member_topic
@@ -64,6 +64,7 @@ class NoteFilterMixin(LastPageRedirectMixin):
     """Narrow a list by `?tag=` and `?q=` (title or body, ignoring case); both may be given."""
 
     request: HttpRequest
+    count_paginator_class: type[CountCachingPaginator] = CountCachingPaginator
 
     @cached_property
     def search(self) -> str:
@@ -82,7 +83,7 @@ class NoteFilterMixin(LastPageRedirectMixin):
         if self.tag or self.search:
             return Paginator(queryset, per_page, *args, **kwargs)
         name, topics = self.count_scope()
-        return CountCachingPaginator(queryset, per_page, *args, scope=name, topics=topics, **kwargs)
+        return self.count_paginator_class(queryset, per_page, *args, scope=name, topics=topics, **kwargs)
 
     def filter_notes(self, notes: NoteQuerySet) -> NoteQuerySet:
         if self.tag:
@@ -106,6 +107,7 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
     template_name = "notes/note_list.html"
     context_object_name = "notes"
     paginate_by = NOTES_PER_PAGE
+    count_paginator_class = ShortListPaginator
 
     @property
     def member_id(self) -> int:
@@ -116,7 +118,7 @@ class NoteListView(LoginRequiredMixin, NoteFilterMixin, ListView):
         return f"notes-of:{self.member_id}", [member_topic(self.member_id)]
 
     def get_queryset(self) -> NoteQuerySet:
-        return self.filter_notes(Note.objects.owned_by(self.member_id)).pinned_first()
+        return self.filter_notes(Note.objects.owned_by(self.member_id)).pinned_first().for_cards()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         return super().get_context_data(heading="My notes", list_url=reverse("notes:list"), show_owner=False, **kwargs)
@@ -136,7 +138,7 @@ class PublicNoteListView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, Note
         return "public-notes", [NOTES]
 
     def get_queryset(self) -> NoteQuerySet:
-        return self.filter_notes(Note.objects.public()).newest_first()
+        return self.filter_notes(Note.objects.public()).newest_first().for_cards()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.cache import cache
 from django.db import connections
 from django.urls import reverse
 from django.utils import timezone
 
 from notes.models import Note
+from notes.views import NOTES_PER_PAGE
 from tests.factories import NoteFactory, UserFactory
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
@@ -239,6 +241,51 @@ def test_my_notes_cost_the_same_queries_for_one_note_or_twenty(
         response = alice_client.get(reverse("notes:list"), {"tag": "t", "q": "mine"})
 
     assert len(response.context["notes"]) == notes_on_page
+
+
+def test_lists_read_only_what_their_cards_show(alice_client, alice):
+    NoteFactory(owner_id=alice.pk, title="mine", public=True)
+
+    for path in (reverse("notes:list"), reverse("notes:public")):
+        (note,) = alice_client.get(path).context["notes"]
+        assert {"revisions", "attributes", "view_count", "trashed_at"} <= note.get_deferred_fields()
+
+
+def test_my_notes_shorter_than_a_page_are_counted_from_the_page_alone(
+    alice_client, alice, bob, django_assert_num_queries
+):
+    for n in range(3):
+        NoteFactory(owner_id=alice.pk, title=f"mine {n}")
+    NoteFactory(owner_id=alice.pk, title="trashed", trashed_at=timezone.now())
+    NoteFactory(owner_id=bob.pk, title="bob's")
+
+    with django_assert_num_queries(1, connection=connections["mongodb"]):  # the page; no count, in Redis or on MongoDB
+        response = alice_client.get(reverse("notes:list"))
+
+    assert sorted(titles(response)) == ["mine 0", "mine 1", "mine 2"]
+    assert response.context["paginator"].count == 3
+    assert "3 notes" in response.content.decode()
+    assert cache.keys("count:*") == []
+
+
+@pytest.mark.parametrize("notes_kept", [NOTES_PER_PAGE, NOTES_PER_PAGE + 1])
+def test_a_full_first_page_of_my_notes_is_counted_and_the_count_kept(
+    alice_client, alice, notes_kept, django_assert_num_queries
+):
+    for n in range(notes_kept):
+        NoteFactory(owner_id=alice.pk, title=f"mine {n}")
+
+    with django_assert_num_queries(2, connection=connections["mongodb"]):  # the count and the page
+        response = alice_client.get(reverse("notes:list"))
+    with django_assert_num_queries(1, connection=connections["mongodb"]):  # the page; the count is kept
+        again = alice_client.get(reverse("notes:list"))
+
+    for page in (response, again):
+        assert len(titles(page)) == NOTES_PER_PAGE
+        assert page.context["paginator"].count == notes_kept
+        assert page.context["page_obj"].has_next() is (notes_kept > NOTES_PER_PAGE)
+    if notes_kept > NOTES_PER_PAGE:
+        assert len(titles(alice_client.get(reverse("notes:list"), {"page": 2}))) == 1
 
 
 def test_a_note_page_costs_one_document_read_and_a_cached_name(client, alice, django_assert_num_queries):
