@@ -14,7 +14,7 @@ from pymongo.errors import PyMongoError
 
 from notes.counters import most_viewed_this_week, recently_viewed
 from notes.figures import member_figures
-from notes.models import Note, NoteQuerySet
+from notes.models import Note
 from notes.owners import with_owner_names
 from notes.permissions import Visitor, notes_readable_by
 from users.models import User
@@ -27,11 +27,6 @@ MOST_VIEWED_READ = 20  # more than shown: some may have turned private or lost t
 PINNED_SHOWN = 6
 RECENT_SHOWN = 6
 STORE_ERRORS = (DatabaseError, PyMongoError)
-
-
-def _cards(notes: NoteQuerySet) -> NoteQuerySet:
-    """Read only what a card shows: earlier versions and attributes can be most of a note."""
-    return notes.defer("revisions", "attributes")
 
 
 def _readable(user: Visitor, ids: list[str]) -> list[Note] | None:
@@ -54,7 +49,7 @@ def most_viewed_notes(user: Visitor) -> list[tuple[Note, int]] | None:
 def visitor_sections(visitor: Visitor) -> dict[str, Any]:
     """What a visitor sees: the newest public notes with their owners' names, and this week's most viewed."""
     try:
-        public = with_owner_names(_cards(Note.objects.public().newest_first())[:PUBLIC_NOTES_SHOWN])
+        public = with_owner_names(Note.objects.public().newest_first().for_cards()[:PUBLIC_NOTES_SHOWN])
     except STORE_ERRORS as error:
         logger.warning("Home page: public notes unavailable: %s", error)
         return {"public_notes": None, "most_viewed": None}  # the same stores: not asked again
@@ -63,7 +58,7 @@ def visitor_sections(visitor: Visitor) -> dict[str, Any]:
 
 def member_sections(member: User) -> dict[str, Any]:
     """A member's home: their totals and tags, pinned and recent notes, and the notes they viewed last."""
-    mine = _cards(Note.objects.owned_by(member.pk))
+    mine = Note.objects.owned_by(member.pk).for_cards()
     try:
         figures = member_figures(member.pk)
         pinned = list(mine.filter(pinned=True).newest_first()[:PINNED_SHOWN])
