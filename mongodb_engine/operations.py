@@ -9,6 +9,8 @@ from django.db.models import DEFERRED, Model
 from django.db.models.expressions import Expression
 from django_mongodb_backend.operations import DatabaseOperations as MongoDatabaseOperations
 
+from mongodb_engine.documents import DocumentReader
+
 Converter = Callable[[Any, Any, Any], Any]
 
 
@@ -50,6 +52,14 @@ class DatabaseOperations(MongoDatabaseOperations):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._embedded_readers: dict[type[Model], EmbeddedReader] = {}
+        self._document_readers: dict[type[Model], DocumentReader] = {}
+
+    def document_reader(self, model: type[Model]) -> DocumentReader:
+        """The ``documents.DocumentReader`` of `model` on this connection, made on first use."""
+        reader = self._document_readers.get(model)
+        if reader is None:
+            reader = self._document_readers[model] = DocumentReader(model, self.connection)
+        return reader
 
     def convert_embeddedmodelfield_value(self, value: Any, expression: Any, connection: Any) -> Any:
         """Return the embedded model instance for a stored embedded document.

@@ -44,7 +44,7 @@ def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool = False, tras
     """
     if not ObjectId.is_valid(pk):
         raise Http404("No such note.")
-    note = Note.everything.filter(pk=ObjectId(pk)).first()
+    note = Note.read(ObjectId(pk))
     allowed = can_take_out_of_trash if trashed else can_write if write else can_read
     if note is None or not allowed(user, note):
         raise Http404("No such note.")

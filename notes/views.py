@@ -29,7 +29,6 @@ from notes.models import (
     MAX_ATTRIBUTES,
     MAX_BODY_LENGTH,
     MAX_CHECKLIST_ITEMS,
-    MAX_REVISIONS,
     TRASH_DAYS,
     Note,
     NoteQuerySet,
@@ -162,7 +161,6 @@ class NoteDetailView(DetailView):
         live_views = note_view_record(note_id=self.object.pk, owner_id=self.object.owner_id, viewer_id=viewer_id)
         return super().get_context_data(
             can_write=can_write(self.request.user, self.object),
-            max_revisions=MAX_REVISIONS,
             view_count=None if live_views is None else self.object.view_count + live_views,
             **kwargs,
         )

@@ -101,7 +101,7 @@ def test_notes_pages_answer_a_styled_503_and_member_pages_keep_working_when_mong
     probe = """
 from django.test import Client
 client = Client(HTTP_HOST="polystore.test", headers={"X-Forwarded-Proto": "https"})
-for path in ["/notes/public/", "/users/login/", "/readyz"]:
+for path in ["/notes/public/", "/notes/000000000000000000000000/", "/users/login/", "/readyz"]:
     response = client.get(path, secure=True)
     print("answer", path, response.status_code, response.get("Retry-After"), "Briefly unavailable" in response.content.decode())
 """
@@ -110,5 +110,8 @@ for path in ["/notes/public/", "/users/login/", "/readyz"]:
     answers = [line.split(" ", 2)[1:] for line in result.stdout.splitlines() if line.startswith("answer ")]
     lines = dict(answers)
     assert lines["/notes/public/"] == "503 10 True", result.stdout + result.stderr
+    assert (
+        lines["/notes/000000000000000000000000/"] == "503 10 True"
+    )  # a note's page reads by id (mongodb_engine.documents)
     assert lines["/users/login/"].startswith("200 None")
     assert lines["/readyz"].startswith("503")

@@ -317,7 +317,20 @@ def test_the_owners_own_note_needs_no_lookup_of_their_name(alice, alice_client, 
     alice.display_name = "Alice A."
     alice.save()
 
-    with django_assert_num_queries(1):  # the member and their session's row; no names query on an empty cache
+    with (
+        django_assert_num_queries(1),  # the member and their session's row; no names query on an empty cache
+        django_assert_num_queries(1, connection=connections["mongodb"]),  # the note, by its id
+    ):
         page = alice_client.get(reverse("notes:detail", args=[note.pk])).content.decode()
 
     assert "by Alice A." in page
+
+
+def test_a_visitor_reads_a_public_note_with_one_document_read_and_its_owner_name_once(
+    client, public_note, django_assert_num_queries
+):
+    url = reverse("notes:detail", args=[public_note.pk])
+    with django_assert_num_queries(1), django_assert_num_queries(1, connection=connections["mongodb"]):
+        client.get(url)  # the owner's name, on an empty cache
+    with django_assert_num_queries(0), django_assert_num_queries(1, connection=connections["mongodb"]):
+        assert "For everyone." in client.get(url).content.decode()
