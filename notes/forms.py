@@ -16,7 +16,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_slug
 from django.db import models
-from django.forms.formsets import DELETION_FIELD_NAME, TOTAL_FORM_COUNT, ManagementForm
+from django.forms.formsets import DELETION_FIELD_NAME, INITIAL_FORM_COUNT, TOTAL_FORM_COUNT, ManagementForm
 from django.http import QueryDict
 from django.utils.functional import cached_property
 
@@ -117,7 +117,23 @@ class AttributeForm(forms.Form):
 
 @sharing_fields
 class RowCountsForm(ManagementForm):
-    """A row formset's management form: how many rows were posted, and how many the note had."""
+    """A row formset's management form: how many rows were posted, and how many the note had.
+
+    Posted, it cleans only those two counts. MIN_NUM_FORMS and MAX_NUM_FORMS are on the page for
+    the row script (static/js/note-rows.js) and come back with the form, but a formset never reads
+    them (Django's ManagementForm says so); cleaning them was an eighth of a save's form work
+    (issue #18). Shown again, the form has all four, with the posted values.
+    """
+
+    COUNTS = (TOTAL_FORM_COUNT, INITIAL_FORM_COUNT)
+
+    def full_clean(self) -> None:
+        shown = self.fields
+        self.fields = {name: shown[name] for name in self.COUNTS}
+        try:
+            super().full_clean()
+        finally:
+            self.fields = shown
 
 
 class BaseRowFormSet(forms.BaseFormSet):

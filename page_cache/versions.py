@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import uuid
+import secrets
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
 from django_redis import get_redis_connection
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -34,9 +35,10 @@ def topics_changed(*topics: str) -> None:
     timeout = 2 * max(settings.PAGE_CACHE_SECONDS, 60 * 60)
     make_key = cache.make_key
     try:
-        get_redis_connection("default").register_script(_BUMP)(
+        _run_script(
+            _BUMP,
             keys=[make_key(version_key(topic)) for topic in topics],
-            args=[_client().encode(uuid.uuid4().hex[:12]), timeout],
+            args=[_client().encode(secrets.token_hex(6)), timeout],
         )
     except RedisError as error:
         logger.warning("Page cache unavailable: %s", error)
@@ -47,6 +49,23 @@ for _, key in ipairs(KEYS) do
     redis.call('SET', key, ARGV[1], 'EX', ARGV[2])
 end
 """
+
+
+_scripts: dict[str, Script] = {}  # by source: the bump above, registered once per process
+
+
+def _run_script(source: str, *, keys: list[str], args: list[Any]) -> Any:
+    """Run the Lua script `source` on the default cache's Redis, its SHA-1 taken once per process.
+
+    redis-py's register_script() hashes the text on every call (issue #18). The Script is run
+    with the current client, never with the one it was registered with, which may be gone; a
+    server that does not know it (restarted, or a replica promoted) loads it again on NOSCRIPT.
+    """
+    client = get_redis_connection("default")
+    script = _scripts.get(source)
+    if script is None:
+        script = _scripts[source] = client.register_script(source)
+    return script(keys=keys, args=args, client=client)
 
 
 def _client() -> Any:

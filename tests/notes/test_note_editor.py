@@ -173,6 +173,31 @@ def test_a_broken_row_count_is_a_form_error_not_a_crash(alice_client):
     assert "Check the checklist rows below." in response.content.decode()
 
 
+def test_a_form_shown_again_keeps_the_row_limits_the_row_script_reads(alice_client):
+    limits = {"checklist-MIN_NUM_FORMS": "0", "checklist-MAX_NUM_FORMS": str(MAX_CHECKLIST_ITEMS)}
+
+    response = draft(alice_client, reverse("notes:create"), "preview", **limits)
+
+    content = response.content.decode()
+    assert 'name="checklist-MIN_NUM_FORMS" value="0"' in content
+    assert f'name="checklist-MAX_NUM_FORMS" value="{MAX_CHECKLIST_ITEMS}"' in content
+    assert 'name="checklist-TOTAL_FORMS" value="1"' in content
+
+
+def test_the_posted_row_limits_are_never_read_back(alice_client, mongo_db):
+    """Only the two counts are the formset's: a limit posted as anything at all changes nothing."""
+    form = editor_form(title="Limits", checklist=[{"text": "Map"}, {"text": "Boots"}])
+    form |= {"checklist-MIN_NUM_FORMS": "lots", "checklist-MAX_NUM_FORMS": "1"}
+
+    response = alice_client.post(reverse("notes:create"), form)
+
+    assert response.status_code == 302
+    assert [item["text"] for item in mongo_db["notes_note"].find_one({"title": "Limits"})["checklist"]] == [
+        "Map",
+        "Boots",
+    ]
+
+
 # ----------------------------------------------------------------------------- preview and write tabs
 
 

@@ -105,7 +105,7 @@ def test_creating_a_note_takes_one_query_per_store(alice_client, django_assert_n
         response = alice_client.post(reverse("notes:create"), form)
 
     assert response.status_code == 302
-    assert mongo.captured_queries[0]["sql"].startswith("db.notes_note.insert_many(")
+    assert mongo.captured_queries[0]["sql"].startswith("db.notes_note.insert_one(")
     assert Note.objects.get(title="Counted").checklist[0].text == "milk"
 
 

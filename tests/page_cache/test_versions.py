@@ -3,6 +3,7 @@ from __future__ import annotations
 import logging
 
 import pytest
+import redis
 from django.core.cache import cache
 
 from page_cache.versions import topics_changed, version_key, versioned_get, versioned_set
@@ -51,3 +52,14 @@ def test_every_kind_of_value_reads_back_as_filed(value):
 
     assert versioned_get("thing", ["members", "notes"])[1] == value
     assert versioned_get("thing", ["members"])[1] is None  # other topics, another stamp
+
+
+def test_the_bump_runs_again_on_a_server_that_lost_its_script(own_redis):
+    topics_changed("members")
+    filing, _ = versioned_get("page", ["members"])
+    versioned_set(filing, "cached page", 60)
+    redis.Redis.from_url(own_redis.url(0)).script_flush()  # as a restarted or newly promoted server
+
+    assert versioned_get("page", ["members"])[1] == "cached page"
+    topics_changed("members")
+    assert versioned_get("page", ["members"])[1] is None
