@@ -1,4 +1,4 @@
-"""The ceilings: a notes page's one document-store round trip, raw, behind the floor (tools/bench/views.py)."""
+"""The ceilings: a page's one round trip to Redis or the document store, raw, where the page answers (tools/bench/views.py)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.urls import reverse
 from notes.collection import notes_collection
 from notes.models import Note
 from tests.factories import NoteFactory
+from tools.bench import settings as bench_settings
 from tools.bench.scenarios import BENCH_NOTE_TITLE
 from tools.bench.views import CACHED_PAGE_KEY
 
@@ -60,3 +61,17 @@ def test_cached_page_ceilings_answer_the_copy_the_bench_keeps(client, alice_clie
 
 def test_cached_page_ceiling_without_a_copy_is_a_404(client):
     assert client.get(reverse("bench-ceiling-cached-page")).status_code == 404
+
+
+def test_the_cached_page_ceiling_answers_where_cached_pages_do(client, cache_redis, settings):
+    settings.MIDDLEWARE = bench_settings.MIDDLEWARE
+    cache_redis.set(CACHED_PAGE_KEY, b"<html>a copy</html>")
+
+    answer = client.get(reverse("bench-ceiling-cached-page"))
+
+    assert answer.content == b"<html>a copy</html>"
+    assert not hasattr(answer.wsgi_request, "session")  # answered before the session middleware
+    chain = bench_settings.MIDDLEWARE
+    assert chain.index("tools.bench.views.CachedPageCeilingMiddleware") + 1 == chain.index(
+        "page_cache.middleware.EarlyPageMiddleware"
+    )

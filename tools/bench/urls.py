@@ -6,6 +6,7 @@ from django.urls import path
 
 from config.urls import urlpatterns as site_urlpatterns
 from tools.bench.views import (
+    CACHED_PAGE_CEILING_PATH,
     ceiling_cached_page,
     ceiling_create,
     ceiling_member_page,
@@ -18,7 +19,7 @@ from tools.bench.views import (
 urlpatterns = [
     path("bench/floor", floor, name="bench-floor"),
     path("bench/floor/user", floor_with_user, name="bench-floor-user"),
-    path("bench/ceiling/cached-page", ceiling_cached_page, name="bench-ceiling-cached-page"),
+    path(CACHED_PAGE_CEILING_PATH.lstrip("/"), ceiling_cached_page, name="bench-ceiling-cached-page"),
     path("bench/ceiling/member-page", ceiling_member_page, name="bench-ceiling-member-page"),
     path("bench/ceiling/note/<str:pk>", ceiling_note_page, name="bench-ceiling-note-page"),
     path("bench/ceiling/my-notes", ceiling_my_notes, name="bench-ceiling-my-notes"),

@@ -1,11 +1,16 @@
-"""The floor views every page's throughput is compared with, and each notes page's ceiling on this server.
+"""The floor views every page's throughput is compared with, and each page's ceiling on this server.
 
-A ceiling is a floor view plus the one document-store round trip its page cannot do without, made
-straight through pymongo with no ORM, template or cache: what that page would reach if everything
-Django does around the round trip cost nothing. A page's share of the floor cannot pass its ceiling's.
+A ceiling is the page's one round trip to Redis or the document store, made raw (pymongo, redis-py;
+no ORM, template or cache), answered at the same point of the middleware as the page: what that
+page would reach if everything Django does around the round trip cost nothing. A page's share of
+the floor cannot pass its ceiling's. A cached anonymous page answers before the session and the
+middleware after it (page_cache/middleware.py), so its ceiling answers there too
+(`CachedPageCeilingMiddleware`); the others are views behind the whole chain, as their pages are.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -16,13 +21,13 @@ from django.utils import timezone
 from django_redis import get_redis_connection
 
 from notes.collection import notes_collection
+from notes.models import CARD_FIELDS
 from tools.bench.scenarios import BENCH_NOTE_BODY, BENCH_NOTE_TITLE
 
+CACHED_PAGE_CEILING_PATH = "/bench/ceiling/cached-page"
 PAGE_SIZE = 20
 # A copy of the anonymous public notes' first page, set by the bench before the load (tools/bench/measure.py).
 CACHED_PAGE_KEY = "bench:ceiling:cached-page"
-# What a card shows (notes.cards.NoteCard): a list need not read a note's revisions or attributes.
-CARD_FIELDS = ["title", "body", "pinned", "visibility", "checklist", "tags", "updated_at"]
 # My notes' order (NoteQuerySet.pinned_first), served by the index note_owner_pinned_updated.
 PINNED_FIRST = [("pinned", -1), ("updated_at", -1), ("_id", -1)]
 
@@ -37,8 +42,21 @@ def floor_with_user(request: HttpRequest) -> HttpResponse:
     return HttpResponse(b"member" if request.user.is_authenticated else b"anonymous", content_type="text/plain")
 
 
+class CachedPageCeilingMiddleware:
+    """A cached page's ceiling: one raw GET of a page as large as public notes' first, where cached pages answer.
+
+    tools/bench/settings.py places it just before page_cache.middleware.EarlyPageMiddleware.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return _cached_page() if request.path_info == CACHED_PAGE_CEILING_PATH else self.get_response(request)
+
+
 def ceiling_cached_page(request: HttpRequest) -> HttpResponse:
-    """The floor plus a cached page's round trip: one raw GET of a page as large as public notes' first."""
+    """The same raw GET behind the whole chain, where a site without the middleware above reaches it."""
     return _cached_page()
 
 
@@ -67,7 +85,9 @@ def ceiling_note_page(request: HttpRequest, pk: str) -> HttpResponse:
 
 def ceiling_my_notes(request: HttpRequest) -> HttpResponse:
     """The logged-in floor plus my notes' round trip: the member's first page of live notes, pinned first, as cards."""
-    notes = notes_collection().find({"owner_id": request.user.pk, "trashed_at": None}, CARD_FIELDS, limit=PAGE_SIZE)
+    notes = notes_collection().find(
+        {"owner_id": request.user.pk, "trashed_at": None}, list(CARD_FIELDS), limit=PAGE_SIZE
+    )
     titles = [note["title"] for note in notes.sort(PINNED_FIRST)]
     return HttpResponse("\n".join(titles).encode(), content_type="text/plain")
 
