@@ -226,7 +226,7 @@ SCENARIOS: list[Scenario] = [
     # raw (tools/bench/views.py). A page's share of the floor cannot pass its ceiling's.
     Scenario(
         "ceiling-cached-page",
-        "Ceiling of a cached page: the floor plus a raw GET of public notes' first page",
+        "Ceiling of a cached page: a raw GET of public notes' first page, where cached pages answer",
         None,
         _url("bench-ceiling-cached-page"),
         "ceiling",
