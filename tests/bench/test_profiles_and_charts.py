@@ -163,9 +163,17 @@ def test_share_chart_is_svg_with_one_bar_per_figure_its_target_and_any_ceiling()
     assert root.tag == f"{SVG}svg"
     assert (bars(svg, 0), bars(svg, 1), bars(svg, 2)) == (3, 3, 2)
     assert "this server's ceiling" in svg
+    assert ">100 %<" in svg  # the axis ends at 100 % when no bar passes it
+    assert ">110 %<" not in svg
     assert "My notes" in svg
     assert not [script for script in root.iter(f"{SVG}script") if script.get("{http://www.w3.org/1999/xlink}href")]
     assert "http://" not in "".join(script.get("href", "") for script in root.iter(f"{SVG}script"))
+
+
+def test_share_chart_axis_reaches_past_a_bar_over_100_percent():
+    svg = share_chart([("Public notes, cached", 0.88, 0.75, 1.08)], title="Shares")
+
+    assert ">110 %<" in svg
 
 
 def test_side_by_side_and_growth_charts_plot_every_value():
