@@ -32,8 +32,9 @@ from typing import Any
 from django.db import DatabaseError, IntegrityError
 from django_mongodb_backend import compiler as mongo
 from django_mongodb_backend.query import MongoQuery, wrap_database_errors
-from django_mongodb_backend.utils import OperationDebugWrapper
 from pymongo.errors import BulkWriteError, DuplicateKeyError, PyMongoError
+
+from mongodb_engine.query_log import logged_call
 
 MQL = Any  # a MongoDB query/expression value: dict, list or constant
 DUPLICATE_KEY = 11000  # the server error code for a unique index violation
@@ -137,15 +138,10 @@ class FindQuery(MongoQuery):
         arguments = find_arguments(self.get_pipeline())
         if arguments is None:
             return super().get_cursor()
-        collection, session = self.compiler.collection, self.compiler.connection.session
-        if not isinstance(collection, OperationDebugWrapper):
-            return _Started(collection.find(**arguments, session=session))
-        # The backend's query log wraps aggregate() but not find(): log it the same way.
-        duration, cursor = collection.profile_call(
-            lambda: _Started(collection.wrapped.find(**arguments, session=session))
+        session = self.compiler.connection.session
+        return logged_call(
+            self.compiler.collection, "find", lambda c: _Started(c.find(**arguments, session=session)), [arguments]
         )
-        collection.log("find", duration, [arguments])
-        return cursor
 
 
 class _Started:
@@ -256,14 +252,9 @@ class SQLInsertCompiler(mongo.SQLInsertCompiler, SQLCompiler):
             raise DatabaseError(str(error)) from error
 
     def _insert_one(self, doc: dict[str, Any], returning_fields: Any) -> list[tuple[Any]]:
-        collection, session = self.collection, self.connection.session
+        session = self.connection.session
         try:
-            if isinstance(collection, OperationDebugWrapper):
-                # The backend's query log wraps insert_many() but not insert_one(): log it the same way.
-                duration, result = collection.profile_call(lambda: collection.wrapped.insert_one(doc, session=session))
-                collection.log("insert_one", duration, [doc])
-            else:
-                result = collection.insert_one(doc, session=session)
+            result = logged_call(self.collection, "insert_one", lambda c: c.insert_one(doc, session=session), [doc])
         except DuplicateKeyError as error:
             raise IntegrityError(str(error)) from error
         except PyMongoError as error:

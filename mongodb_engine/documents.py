@@ -17,7 +17,8 @@ from django.db import connections, router
 from django.db.models import Model
 from django.db.models.expressions import Col
 from django_mongodb_backend.query import wrap_database_errors
-from django_mongodb_backend.utils import OperationDebugWrapper
+
+from mongodb_engine.query_log import logged_call
 
 M = TypeVar("M", bound=Model)
 Converter = Callable[[Any, Any, Any], Any]
@@ -56,13 +57,9 @@ def instance_by_id(model: type[M], pk: Any) -> M | None:
     connection: Any = connections[router.db_for_read(model)]  # this engine's DatabaseWrapper
     collection = connection.get_collection(model._meta.db_table)
     criteria = {"_id": pk}
-    if isinstance(collection, OperationDebugWrapper):
-        duration, document = collection.profile_call(
-            lambda: collection.wrapped.find_one(criteria, session=connection.session)
-        )
-        collection.log("find_one", duration, [criteria])
-    else:
-        document = collection.find_one(criteria, session=connection.session)
+    document = logged_call(
+        collection, "find_one", lambda c: c.find_one(criteria, session=connection.session), [criteria]
+    )
     if document is None:
         return None
     return connection.ops.document_reader(model).instance(document, connection)
