@@ -30,7 +30,7 @@ def topics_changed(*topics: str) -> None:
     A version outlives every copy filed under an older one (those last PAGE_CACHE_SECONDS, or a
     minute, at most), so it may expire then: the topics of deleted members do not pile up.
     One round trip however many topics change (seed_demo bumps 500 members' at a time), all to the
-    same new version: a key only needs a version its topics never had.
+    same new version: a stamp only needs versions its topics never had together.
     """
     timeout = 2 * max(settings.PAGE_CACHE_SECONDS, 60 * 60)
     make_key = cache.make_key
