@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from notes.collection import notes_collection
 from notes.models import Note
+from notes.views import NOTES_PER_PAGE
 from tests.factories import NoteFactory
 from tools.bench import settings as bench_settings
 from tools.bench.scenarios import BENCH_NOTE_TITLE
@@ -35,6 +36,21 @@ def test_my_notes_ceiling_lists_the_members_live_notes_pinned_first(alice_client
     answer = alice_client.get(reverse("bench-ceiling-my-notes"))
 
     assert answer.content.decode().splitlines() == ["Pinned", "Newer", "Older"]
+
+
+def test_public_notes_ceiling_counts_and_lists_what_the_page_does(client, alice, bob):
+    for number in range(NOTES_PER_PAGE + 1):
+        NoteFactory(owner_id=alice.pk if number % 2 else bob.pk, title=f"Public {number}", visibility="public")
+    NoteFactory(owner_id=alice.pk, title="Private", visibility="private")
+    trashed = NoteFactory(owner_id=alice.pk, title="Trashed", visibility="public")
+    Note.everything.filter(pk=trashed.pk).update(trashed_at=trashed.created_at)
+    listed = [note.title for note in Note.objects.public().newest_first()]
+
+    for page, titles in ((1, listed[:NOTES_PER_PAGE]), (2, listed[NOTES_PER_PAGE:])):
+        answer = client.get(reverse("bench-ceiling-public-notes"), {"page": page})
+        assert answer.content.decode().splitlines() == [str(NOTES_PER_PAGE + 1), *titles]
+    for page in ("0", "two", ""):
+        assert client.get(reverse("bench-ceiling-public-notes"), {"page": page}).status_code == 404
 
 
 def test_create_ceiling_inserts_one_private_note_of_the_member_per_post(alice_client, alice):

@@ -46,6 +46,8 @@ NOTE_PAGE = ("a note's page (anonymous and owner) ≥ 35 % of the floor", 0.35)
 CEILINGS = {
     "public-p1": "ceiling-cached-page",
     "public-p50": "ceiling-cached-page",
+    "public-p1-uncached": "ceiling-public-p1-uncached",
+    "public-p50-uncached": "ceiling-public-p50-uncached",
     "public-p1-member": "ceiling-member-page",
     "public-p50-member": "ceiling-member-page",
     "detail": "ceiling-note-page",

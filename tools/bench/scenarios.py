@@ -246,6 +246,16 @@ SCENARIOS: list[Scenario] = [
         lambda s: reverse("bench-ceiling-note-page", args=[s.public_note_id]),
         "ceiling",
     ),
+    *(
+        Scenario(
+            f"ceiling-public-p{page}-uncached",
+            f"Ceiling of public notes, page {page}, page cache off: the floor plus the count and the page, raw",
+            None,
+            _url("bench-ceiling-public-notes", query=f"?page={page}"),
+            "ceiling",
+        )
+        for page in (1, 50)
+    ),
     Scenario(
         "ceiling-my-notes",
         "Ceiling of my notes: the logged-in floor plus the member's first page, raw find()",

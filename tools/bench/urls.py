@@ -12,6 +12,7 @@ from tools.bench.views import (
     ceiling_member_page,
     ceiling_my_notes,
     ceiling_note_page,
+    ceiling_public_notes,
     floor,
     floor_with_user,
 )
@@ -23,6 +24,7 @@ urlpatterns = [
     path("bench/ceiling/member-page", ceiling_member_page, name="bench-ceiling-member-page"),
     path("bench/ceiling/note/<str:pk>", ceiling_note_page, name="bench-ceiling-note-page"),
     path("bench/ceiling/my-notes", ceiling_my_notes, name="bench-ceiling-my-notes"),
+    path("bench/ceiling/public-notes", ceiling_public_notes, name="bench-ceiling-public-notes"),
     path("bench/ceiling/create", ceiling_create, name="bench-ceiling-create"),
     *site_urlpatterns,
 ]

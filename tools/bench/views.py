@@ -22,14 +22,17 @@ from django_redis import get_redis_connection
 
 from notes.collection import notes_collection
 from notes.models import CARD_FIELDS
+from notes.views import NOTES_PER_PAGE
 from tools.bench.scenarios import BENCH_NOTE_BODY, BENCH_NOTE_TITLE
 
 CACHED_PAGE_CEILING_PATH = "/bench/ceiling/cached-page"
-PAGE_SIZE = 20
 # A copy of the anonymous public notes' first page, set by the bench before the load (tools/bench/measure.py).
 CACHED_PAGE_KEY = "bench:ceiling:cached-page"
 # My notes' order (NoteQuerySet.pinned_first), served by the index note_owner_pinned_updated.
 PINNED_FIRST = [("pinned", -1), ("updated_at", -1), ("_id", -1)]
+# Public notes' filter and order (Note.objects.public().newest_first()), as the engine sends them.
+LIVE_PUBLIC = {"$and": [{"$or": [{"trashed_at": {"$exists": False}}, {"trashed_at": None}]}, {"visibility": "public"}]}
+NEWEST_FIRST = [("updated_at", -1), ("_id", -1)]
 
 
 def floor(request: HttpRequest) -> HttpResponse:
@@ -86,10 +89,23 @@ def ceiling_note_page(request: HttpRequest, pk: str) -> HttpResponse:
 def ceiling_my_notes(request: HttpRequest) -> HttpResponse:
     """The logged-in floor plus my notes' round trip: the member's first page of live notes, pinned first, as cards."""
     notes = notes_collection().find(
-        {"owner_id": request.user.pk, "trashed_at": None}, list(CARD_FIELDS), limit=PAGE_SIZE
+        {"owner_id": request.user.pk, "trashed_at": None}, list(CARD_FIELDS), limit=NOTES_PER_PAGE
     )
     titles = [note["title"] for note in notes.sort(PINNED_FIRST)]
     return HttpResponse("\n".join(titles).encode(), content_type="text/plain")
+
+
+def ceiling_public_notes(request: HttpRequest) -> HttpResponse:
+    """The floor plus public notes' round trips with the page cache off: the count, then the page's cards, raw."""
+    page = request.GET.get("page", "1")
+    if not page.isdigit() or int(page) < 1:
+        raise Http404("no such page")
+    skip = (int(page) - 1) * NOTES_PER_PAGE
+    notes = notes_collection()
+    count = notes.count_documents(LIVE_PUBLIC)
+    cards = notes.find(LIVE_PUBLIC, list(CARD_FIELDS), skip=skip, limit=NOTES_PER_PAGE)
+    titles = [note["title"] for note in cards.sort(NEWEST_FIRST)]
+    return HttpResponse(f"{count}\n" + "\n".join(titles), content_type="text/plain")
 
 
 def ceiling_create(request: HttpRequest) -> HttpResponse:
