@@ -165,7 +165,9 @@ def target_checks(run: Run) -> list[Check]:
             0,
             None,
             "–",
-            reason="this run counts a full page only (see the pages table)",
+            reason="this run counts a full page (see the pages table); the tests request each list with 1 row "
+            "and with a full page and assert the same queries per store (tests/notes/test_note_lists.py, "
+            "tests/users/test_directory.py, tests/notes/test_trash.py, tests/notes/test_note_transfer.py)",
         ),
     ]
 
