@@ -18,7 +18,7 @@ from django.db.backends.utils import CursorWrapper
 from django.db.models.sql import InsertQuery
 
 from users.models import User
-from users.topics import members_changed
+from users.topics import members_inserted
 
 # Fields whose get_db_prep_save() hands a value of their own Python type (or None) to the driver
 # unchanged, on SQLite and PostgreSQL. Any other field, a subclass of these too, prepares its
@@ -56,7 +56,7 @@ def members_insert(members: Sequence[User]) -> None:
             member.pk = pks[member.username]
             member._state.adding = False
             member._state.db = alias
-        members_changed(pks.values())
+        members_inserted(pks.values())
 
 
 def _column(field: models.Field, members: Sequence[User], connection: BaseDatabaseWrapper) -> list[Any]:

@@ -4,6 +4,7 @@ import pytest
 from django.contrib.auth.hashers import make_password
 from django.core.cache import cache
 from django.db import IntegrityError, connections
+from django.urls import reverse
 from faker import Faker
 
 from demo.members import members_insert
@@ -45,6 +46,17 @@ def stored_rows(usernames: list[str]) -> list[tuple]:
 
 def cache_version(topic: str) -> object:
     return cache.get(version_key(topic))
+
+
+def store_replaced_keeping_ids_from(first_id: int) -> None:
+    """Empty the members' table behind the ORM's back, its next member taking `first_id`, as a fresh store would."""
+    connection = connections["default"]
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM users_user")
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT setval(pg_get_serial_sequence('users_user', 'id'), %s, false)", [first_id])
+        else:
+            cursor.execute("UPDATE sqlite_sequence SET seq = %s WHERE name = 'users_user'", [first_id - 1])
 
 
 def test_members_insert_writes_the_rows_bulk_create_writes():
@@ -102,6 +114,45 @@ def test_the_directory_and_each_new_members_profile_are_dropped_once_the_batch_c
 
     assert cache_version(MEMBERS) not in (None, before)
     assert all(cache_version(member_topic(member.pk)) is not None for member in members)
+
+
+@pytest.mark.django_db(databases=["default", "mongodb"])
+def test_a_member_whose_id_an_earlier_store_used_never_gets_the_old_members_cached_profile(
+    client, django_capture_on_commit_callbacks
+):
+    [earlier] = made(range(1, 2), seed=3)
+    with django_capture_on_commit_callbacks(execute=True):
+        members_insert([earlier])
+    page = reverse("users:profile", kwargs={"pk": earlier.pk})
+    assert earlier.display_name in client.get(page).content.decode()
+    assert client.get(page).templates == []  # served from the page cache from now on
+    store_replaced_keeping_ids_from(earlier.pk)
+    [member] = made(range(2, 3), seed=4)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        members_insert([member])
+
+    assert member.pk == earlier.pk
+    shown = client.get(page).content.decode()
+    assert member.display_name in shown
+    assert earlier.display_name not in shown
+
+
+def test_new_members_versions_last_until_their_next_change_which_expires_them_again(
+    cache_redis, django_capture_on_commit_callbacks
+):
+    members = made(range(1, 3))
+    with django_capture_on_commit_callbacks(execute=True):
+        members_insert(members)
+    topic = member_topic(members[0].pk)
+    inserted = cache_version(topic)
+
+    assert [cache.ttl(version_key(member_topic(member.pk))) for member in members] == [None, None]
+    with django_capture_on_commit_callbacks(execute=True):
+        members[0].delete()
+
+    assert cache_version(topic) not in (None, inserted)
+    assert 0 < cache.ttl(version_key(topic)) <= 2 * 60 * 60
 
 
 def test_nothing_to_insert_sends_nothing(django_assert_num_queries):

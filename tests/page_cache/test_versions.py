@@ -22,11 +22,27 @@ def test_a_change_gives_every_topic_a_version_it_never_had_that_expires():
     assert 0 < cache.ttl(version_key("member:500")) <= 2 * 60 * 60
 
 
-def test_a_change_while_redis_is_down_is_logged_not_raised(own_redis, caplog):
+def test_a_change_of_new_topics_gives_each_a_version_it_never_had_kept_until_the_next_change():
+    topics = ["members", *(f"member:{pk}" for pk in range(1, 501))]
+    topics_changed("members", "member:500")
+    before = {cache.get(version_key("members")), cache.get(version_key("member:500"))}
+
+    topics_changed(*topics, expiring=False)
+
+    versions = {cache.get(version_key(topic)) for topic in topics}
+    assert len(versions) == 1
+    assert versions.isdisjoint({None, *before})
+    assert cache.ttl(version_key("member:500")) is None
+    topics_changed("member:500")
+    assert 0 < cache.ttl(version_key("member:500")) <= 2 * 60 * 60
+
+
+@pytest.mark.parametrize("expiring", [True, False])
+def test_a_change_while_redis_is_down_is_logged_not_raised(own_redis, caplog, expiring):
     own_redis.stop()
 
     with caplog.at_level(logging.WARNING, logger="page_cache.versions"):
-        topics_changed("members", "member:1")
+        topics_changed("members", "member:1", expiring=expiring)
 
     assert "Page cache unavailable" in caplog.text
 
