@@ -7,9 +7,11 @@ logged and the reads return None, which templates show as "unavailable".
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -17,9 +19,11 @@ from django.utils import timezone
 from django_redis import get_redis_connection
 from pymongo import UpdateOne
 from pymongo.errors import BulkWriteError, PyMongoError
+from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from notes.collection import batches, notes_collection
+from users.names import member_name_redis_key, member_name_stored
 
 logger = logging.getLogger(__name__)
 
@@ -83,6 +87,64 @@ def note_view_record(*, note_id: object, owner_id: int, viewer_id: int | None = 
         logger.warning("Could not record a view of note %s: %s", member, error)
         return None
     return int(results[0] or 0)
+
+
+class OwnerNamedView(NamedTuple):
+    """A view counted by note_view_record_if_owner_named(): the owner's name as Redis keeps it, and the note's live views."""
+
+    owner_name: str
+    live_views: int
+
+
+def note_view_record_if_owner_named(*, note_id: object, owner_id: int, viewer_id: int | None) -> OwnerNamedView | None:
+    """Record one view of a note by someone other than its owner, if Redis keeps its owner's name; return both.
+
+    The note's page needs the owner's name and the view counted: one round trip instead of two
+    (issue #18). A script reads the name and counts the view only if it found one, so a note
+    whose owner Redis does not name (not cached, or an orphan: its owner is gone) is counted by
+    nothing here: the page looks the name up, answers 404 for an orphan, and only then calls
+    note_view_record(). None when the name is not kept or Redis is unavailable (logged).
+    """
+    member = str(note_id)
+    keys = [member_name_redis_key(owner_id), view_count_key(member), leaderboard_key()]
+    if viewer_id is not None:
+        keys.append(recently_viewed_key(viewer_id))
+    try:
+        found = _view_if_owner_named()(
+            keys=keys, args=[member, LEADERBOARD_TTL, RECENTLY_VIEWED_LIMIT], client=_redis()
+        )
+    except RedisError as error:
+        logger.warning("Could not record a view of note %s: %s", member, error)
+        return None
+    if found is None:
+        return None
+    name, views = found
+    return OwnerNamedView(member_name_stored(name), int(views))
+
+
+# KEYS: the owner's name, the note's view count, this week's board, the viewer's recently viewed (members only).
+# ARGV: the note's id, the board's TTL, how many notes recently viewed keeps. What note_view_record() sends, behind the name.
+_VIEW_IF_OWNER_NAMED = """
+local name = redis.call('GET', KEYS[1])
+if not name then
+    return false
+end
+local views = redis.call('INCR', KEYS[2])
+redis.call('ZINCRBY', KEYS[3], 1, ARGV[1])
+redis.call('EXPIRE', KEYS[3], ARGV[2])
+if KEYS[4] then
+    redis.call('LREM', KEYS[4], 0, ARGV[1])
+    redis.call('LPUSH', KEYS[4], ARGV[1])
+    redis.call('LTRIM', KEYS[4], 0, ARGV[3] - 1)
+end
+return {name, views}
+"""
+
+
+@functools.cache
+def _view_if_owner_named() -> Script:
+    """The script above, its SHA-1 taken once per process; it is run with the current client, which loads it where missing."""
+    return _redis().register_script(_VIEW_IF_OWNER_NAMED)
 
 
 def note_live_view_count(*, note_id: object) -> int | None:

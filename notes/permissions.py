@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bson import ObjectId
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
+from notes.counters import note_view_record, note_view_record_if_owner_named
 from notes.models import Note
 from notes.owners import with_owner_names
 from users.models import User
@@ -42,15 +45,42 @@ def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool = False, tras
     note whose owner is gone (an orphan: pages never show it). A note in the trash is its
     owner's alone: everyone else, staff too, gets a 404, and nobody may edit it.
     """
-    if not ObjectId.is_valid(pk):
-        raise Http404("No such note.")
-    note = Note.read(ObjectId(pk))
-    allowed = can_take_out_of_trash if trashed else can_write if write else can_read
-    if note is None or not allowed(user, note):
-        raise Http404("No such note.")
+    note = _note_allowed(user, pk, can_take_out_of_trash if trashed else can_write if write else can_read)
     if user.is_authenticated and note.owner_id == user.pk:
         note.owner_name = user.public_name  # its owner, logged in: active, and named by the row just read
     elif not with_owner_names([note]):
+        raise Http404("No such note.")
+    return note
+
+
+def get_note_viewed_by(user: Visitor, pk: ObjectId | str) -> tuple[Note, int | None]:
+    """Return the note `user` may read, as get_note_for() does, and its live views with this view counted (None when Redis is unavailable).
+
+    For someone other than its owner, the owner's name and the view take one Redis round trip:
+    a script counts the view only if Redis keeps the owner's name (notes/counters.py). Without
+    it, the name is looked up as get_note_for() does, and the view counted once the note is sure
+    to be shown: a note that answers 404, an orphan too, is never counted.
+    """
+    note = _note_allowed(user, pk, can_read)
+    viewer_id = user.pk if user.is_authenticated else None
+    if user.is_authenticated and note.owner_id == user.pk:
+        note.owner_name = user.public_name
+        return note, note_view_record(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
+    named = note_view_record_if_owner_named(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
+    if named is not None:
+        note.owner_name = named.owner_name
+        return note, named.live_views
+    if not with_owner_names([note]):
+        raise Http404("No such note.")
+    return note, note_view_record(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
+
+
+def _note_allowed(user: Visitor, pk: ObjectId | str, allowed: Callable[[Visitor, Note], bool]) -> Note:
+    """Return the note with the id `pk` if `allowed` lets `user` have it, without its owner's name; else raise 404."""
+    if not ObjectId.is_valid(pk):
+        raise Http404("No such note.")
+    note = Note.read(ObjectId(pk))
+    if note is None or not allowed(user, note):
         raise Http404("No such note.")
     return note
 

@@ -23,7 +23,6 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.edit import FormMixin
 
-from notes.counters import note_view_record
 from notes.forms import EditorAction, NoteBodyForm, NoteForm
 from notes.models import (
     MAX_ATTRIBUTES,
@@ -34,7 +33,7 @@ from notes.models import (
     NoteQuerySet,
 )
 from notes.owners import with_owner_names
-from notes.permissions import can_take_out_of_trash, can_write, get_note_for
+from notes.permissions import can_take_out_of_trash, can_write, get_note_for, get_note_viewed_by
 from notes.services import (
     note_checklist_item_mark,
     note_create,
@@ -152,16 +151,16 @@ class NoteDetailView(DetailView):
 
     template_name = "notes/note_detail.html"
     context_object_name = "note"
+    live_views: int | None  # counted in Redis since the last fold, this view included; None when unavailable
 
     def get_object(self, queryset: QuerySet[Any] | None = None) -> Note:
-        return get_note_for(self.request.user, self.kwargs["pk"], write=False)
+        note, self.live_views = get_note_viewed_by(self.request.user, self.kwargs["pk"])
+        return note
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        viewer_id = self.request.user.pk if self.request.user.is_authenticated else None
-        live_views = note_view_record(note_id=self.object.pk, owner_id=self.object.owner_id, viewer_id=viewer_id)
         return super().get_context_data(
             can_write=can_write(self.request.user, self.object),
-            view_count=None if live_views is None else self.object.view_count + live_views,
+            view_count=None if self.live_views is None else self.object.view_count + self.live_views,
             **kwargs,
         )
 

@@ -24,6 +24,16 @@ def _key(member_id: int) -> str:
     return f"member-name:{member_id}"
 
 
+def member_name_redis_key(member_id: int) -> str:
+    """The Redis key of a member's cached name, for a script that reads it with other keys in one round trip."""
+    return cache.make_key(_key(member_id))
+
+
+def member_name_stored(value: bytes) -> str:
+    """The name in what member_name_redis_key() holds, kept as the cache keeps it."""
+    return cache.client.decode(value)  # type: ignore[attr-defined] # django-redis's RedisCache; the stubs know only BaseCache
+
+
 def member_names(member_ids: Iterable[int]) -> dict[int, str]:
     """Map each active member's id to their public name; ids of deleted or deactivated members are absent."""
     wanted = set(member_ids)

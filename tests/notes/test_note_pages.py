@@ -12,6 +12,7 @@ from notes.models import ChecklistItem, Note
 from notes.permissions import get_note_for
 from tests.factories import NoteFactory
 from tests.notes.posts import editor_form
+from tools.bench.middleware import round_trips
 
 pytestmark = pytest.mark.django_db(databases=["default", "mongodb"])
 
@@ -334,3 +335,20 @@ def test_a_visitor_reads_a_public_note_with_one_document_read_and_its_owner_name
         client.get(url)  # the owner's name, on an empty cache
     with django_assert_num_queries(0), django_assert_num_queries(1, connection=connections["mongodb"]):
         assert "For everyone." in client.get(url).content.decode()
+
+
+def test_a_note_page_takes_one_round_trip_to_redis_besides_the_session(client, alice_client, bob_client, public_note):
+    url = reverse("notes:detail", args=[public_note.pk])
+    client.get(url)  # the owner's name, cached on this first view
+    for visitor in (client, alice_client, bob_client):
+        visitor.get(url)  # connections open: handshakes are round trips too
+
+    counted = {}
+    for name, visitor in (("visitor", client), ("owner", alice_client), ("member", bob_client)):
+        with round_trips() as counts:
+            assert visitor.get(url).status_code == 200
+        counted[name] = dict(counts)
+
+    # the view counted with the owner's name in one script; a member's session and row besides
+    assert counted["visitor"] == {"relational": 0, "document": 1, "Redis": 1}
+    assert counted["owner"] == counted["member"] == {"relational": 1, "document": 1, "Redis": 2}

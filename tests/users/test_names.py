@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import UserFactory
-from users.names import member_names
+from users.names import member_name_redis_key, member_name_stored, member_names
 
 pytestmark = pytest.mark.django_db
 
@@ -44,3 +44,20 @@ def test_deleted_members_are_absent():
     member.delete()
 
     assert member_names([member_id]) == {}
+
+
+def test_a_name_read_raw_from_its_redis_key_is_the_cached_name(cache_redis):
+    member = UserFactory(display_name="Zoë <Z.>")
+    member_names([member.pk])
+
+    assert member_name_stored(cache_redis.get(member_name_redis_key(member.pk))) == "Zoë <Z.>"
+
+
+def test_a_renamed_member_leaves_no_name_at_their_redis_key(cache_redis):
+    member = UserFactory(display_name="Before")
+    member_names([member.pk])
+
+    member.display_name = "After"
+    member.save()
+
+    assert cache_redis.get(member_name_redis_key(member.pk)) is None
