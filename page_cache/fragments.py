@@ -3,9 +3,10 @@
 A page kept whole for anonymous visitors (views.AnonymousPageCacheMixin) shows a member the same
 data inside a header of their own (their name, their log-out form, their messages). Its shared
 part is the blocks its template fills in (title, content): a member's canonical GET reads them with
-one round trip (versions.versioned_get), under the same topics as the whole page, and renders only
-base.html around them, with no query for the page's data. A write bumps the topics, so the next
-request renders afresh: nobody sees a copy older than their own write.
+one round trip (versions.versioned_get), under the same topics as the whole page, and puts them in
+the page's skeleton (skeletons.py: what base.html adds, kept per process, with only the member's
+own blocks rendered per request), with no query for the page's data. A write bumps the topics, so
+the next request renders afresh: nobody sees a copy older than their own write.
 
 A view names the fragment a member shares with others (`shared_fragment()`): None when the page
 shows that member something of their own (their profile's email, staff columns), which then renders
@@ -16,19 +17,17 @@ A block that asks for a CSRF token is never kept: it would hand one member's tok
 from __future__ import annotations
 
 import hashlib
-from functools import cache
 from typing import Any, cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.template import engines
 from django.template.backends.django import Template as BackendTemplate
 from django.template.context import make_context
 from django.template.loader_tags import BlockNode, ExtendsNode
 from django.template.response import TemplateResponse
-from django.utils.safestring import mark_safe
 from django.views import View
 
+from page_cache.skeletons import skeleton
 from page_cache.versions import Filing, versioned_get, versioned_set
 from page_cache.views import is_canonical
 
@@ -63,18 +62,10 @@ def _shared_blocks(template: BackendTemplate, values: dict[str, Any], request: H
     return None if asked else blocks
 
 
-@cache
-def _around(block_names: tuple[str, ...]) -> BackendTemplate:
-    """A template that extends `page_template` and fills each named block from `shared`."""
-    filled = "".join(f"{{% block {name} %}}{{{{ shared.{name} }}}}{{% endblock %}}" for name in block_names)
-    return engines["django"].from_string(f"{{% extends page_template %}}{filled}")  # type: ignore[return-value]
-
-
 def around_fragment(request: HttpRequest, fragment: dict[str, Any]) -> HttpResponse:
-    """Render the page template around a kept fragment: only what base.html adds is rendered afresh."""
-    blocks = {name: mark_safe(html) for name, html in fragment["blocks"].items()}  # rendered (escaped) by the template
-    page = _around(tuple(sorted(blocks))).render({"page_template": fragment["template"], "shared": blocks}, request)
-    return HttpResponse(page)
+    """The page around a kept fragment: its skeleton, kept per process, with only the member's own blocks rendered."""
+    kept = skeleton(fragment["template"], tuple(sorted(fragment["blocks"])))
+    return HttpResponse(kept.page(request, fragment["blocks"]))
 
 
 class MemberFragmentCacheMixin(View):

@@ -53,3 +53,7 @@ def test_the_header_holds_no_token_the_page_logs_out_through_its_own_form(alice,
     assert logout_form.group(1) == reverse("users:logout")
     assert "csrfmiddlewaretoken" in logout_form.group(0)
     assert page.count('form="logout-form"') == 2  # the bar and the phone menu
+
+
+def test_a_visitors_page_has_no_log_out_form(client):
+    assert 'id="logout-form"' not in client.get(reverse("users:directory")).content.decode()
