@@ -68,7 +68,8 @@ def format_ms(seconds: float) -> str:
 
 
 def format_percent(share: float) -> str:
-    return f"{share * 100:.0f} %"
+    """A share in whole percents, or to two decimals under 1 %, where whole percents would read 0."""
+    return f"{share * 100:.0f} %" if share >= 0.01 or share == 0 else f"{share * 100:.2f} %"
 
 
 def format_factor(factor: float) -> str:

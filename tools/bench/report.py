@@ -122,7 +122,7 @@ def kept_analysis(existing: str) -> str:
 # ----------------------------------------------------------------------------- targets
 def _share_shown(result: ScenarioResult, share: float) -> str:
     about = "≈ " if result.sequential else ""
-    return about + (format_percent(share) if share >= 0.01 else f"{share * 100:.2f} %")
+    return about + format_percent(share)
 
 
 def _page_why(run: Run, result: ScenarioResult) -> str:
