@@ -11,6 +11,7 @@ import functools
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import Enum
 from typing import NamedTuple
 
 from bson import ObjectId
@@ -96,14 +97,23 @@ class OwnerNamedView(NamedTuple):
     live_views: int
 
 
-def note_view_record_if_owner_named(*, note_id: object, owner_id: int, viewer_id: int | None) -> OwnerNamedView | None:
+class ViewNotCounted(Enum):
+    """Why note_view_record_if_owner_named() counted nothing."""
+
+    OWNER_NOT_NAMED = "Redis keeps no name for the owner: look it up, then count the view"
+    REDIS_UNAVAILABLE = "Redis did not answer (logged): asking it again to count the view would wait on it twice"
+
+
+def note_view_record_if_owner_named(
+    *, note_id: object, owner_id: int, viewer_id: int | None
+) -> OwnerNamedView | ViewNotCounted:
     """Record one view of a note by someone other than its owner, if Redis keeps its owner's name; return both.
 
     The note's page needs the owner's name and the view counted: one round trip instead of two
     (issue #18). A script reads the name and counts the view only if it found one, so a note
     whose owner Redis does not name (not cached, or an orphan: its owner is gone) is counted by
     nothing here: the page looks the name up, answers 404 for an orphan, and only then calls
-    note_view_record(). None when the name is not kept or Redis is unavailable (logged).
+    note_view_record(). Otherwise the reason nothing was counted.
     """
     member = str(note_id)
     keys = [member_name_redis_key(owner_id), view_count_key(member), leaderboard_key()]
@@ -115,9 +125,9 @@ def note_view_record_if_owner_named(*, note_id: object, owner_id: int, viewer_id
         )
     except RedisError as error:
         logger.warning("Could not record a view of note %s: %s", member, error)
-        return None
+        return ViewNotCounted.REDIS_UNAVAILABLE
     if found is None:
-        return None
+        return ViewNotCounted.OWNER_NOT_NAMED
     name, views = found
     return OwnerNamedView(member_name_stored(name), int(views))
 

@@ -8,7 +8,7 @@ from bson import ObjectId
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
 
-from notes.counters import note_view_record, note_view_record_if_owner_named
+from notes.counters import OwnerNamedView, ViewNotCounted, note_view_record, note_view_record_if_owner_named
 from notes.models import Note
 from notes.owners import with_owner_names
 from users.models import User
@@ -59,7 +59,8 @@ def get_note_viewed_by(user: Visitor, pk: ObjectId | str) -> tuple[Note, int | N
     For someone other than its owner, the owner's name and the view take one Redis round trip:
     a script counts the view only if Redis keeps the owner's name (notes/counters.py). Without
     it, the name is looked up as get_note_for() does, and the view counted once the note is sure
-    to be shown: a note that answers 404, an orphan too, is never counted.
+    to be shown: a note that answers 404, an orphan too, is never counted. Redis is asked once
+    more only if it answered the first time.
     """
     note = _note_allowed(user, pk, can_read)
     viewer_id = user.pk if user.is_authenticated else None
@@ -67,11 +68,13 @@ def get_note_viewed_by(user: Visitor, pk: ObjectId | str) -> tuple[Note, int | N
         note.owner_name = user.public_name
         return note, note_view_record(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
     named = note_view_record_if_owner_named(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
-    if named is not None:
+    if isinstance(named, OwnerNamedView):
         note.owner_name = named.owner_name
         return note, named.live_views
     if not with_owner_names([note]):
         raise Http404("No such note.")
+    if named is ViewNotCounted.REDIS_UNAVAILABLE:
+        return note, None
     return note, note_view_record(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
 
 
