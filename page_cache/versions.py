@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -40,11 +41,12 @@ def topics_changed(*topics: str, expiring: bool = True) -> None:
     make_key = cache.make_key
     keys = [make_key(version_key(topic)) for topic in topics]
     version = _client().encode(secrets.token_hex(6))
+    client = get_redis_connection("default")
     try:
         if expiring:
-            _run_script(_BUMP, keys=keys, args=[version, 2 * max(settings.PAGE_CACHE_SECONDS, 60 * 60)])
+            _bump_script()(keys=keys, args=[version, 2 * max(settings.PAGE_CACHE_SECONDS, 60 * 60)], client=client)
         else:
-            get_redis_connection("default").mset(dict.fromkeys(keys, version))
+            client.mset(dict.fromkeys(keys, version))
     except RedisError as error:
         logger.warning("Page cache unavailable: %s", error)
 
@@ -56,21 +58,14 @@ end
 """
 
 
-_scripts: dict[str, Script] = {}  # by source: the bump above, registered once per process
+@functools.cache
+def _bump_script() -> Script:
+    """The bump above, its SHA-1 taken once per process (redis-py's register_script() hashes the text each call).
 
-
-def _run_script(source: str, *, keys: list[str], args: list[Any]) -> Any:
-    """Run the Lua script `source` on the default cache's Redis, its SHA-1 taken once per process.
-
-    redis-py's register_script() hashes the text on every call (issue #18). The Script is run
-    with the current client, never with the one it was registered with, which may be gone; a
-    server that does not know it (restarted, or a replica promoted) loads it again on NOSCRIPT.
+    It is run with the current client, never with the one it was registered with, which may be
+    gone; a server that does not know it (restarted, or a replica promoted) loads it again on NOSCRIPT.
     """
-    client = get_redis_connection("default")
-    script = _scripts.get(source)
-    if script is None:
-        script = _scripts[source] = client.register_script(source)
-    return script(keys=keys, args=args, client=client)
+    return get_redis_connection("default").register_script(_BUMP)
 
 
 def _client() -> Any:
