@@ -45,12 +45,7 @@ def get_note_for(user: Visitor, pk: ObjectId | str, *, write: bool = False, tras
     note whose owner is gone (an orphan: pages never show it). A note in the trash is its
     owner's alone: everyone else, staff too, gets a 404, and nobody may edit it.
     """
-    note = _note_allowed(user, pk, can_take_out_of_trash if trashed else can_write if write else can_read)
-    if user.is_authenticated and note.owner_id == user.pk:
-        note.owner_name = user.public_name  # its owner, logged in: active, and named by the row just read
-    elif not with_owner_names([note]):
-        raise Http404("No such note.")
-    return note
+    return _named(user, _note_allowed(user, pk, can_take_out_of_trash if trashed else can_write if write else can_read))
 
 
 def get_note_viewed_by(user: Visitor, pk: ObjectId | str) -> tuple[Note, int | None]:
@@ -64,18 +59,23 @@ def get_note_viewed_by(user: Visitor, pk: ObjectId | str) -> tuple[Note, int | N
     """
     note = _note_allowed(user, pk, can_read)
     viewer_id = user.pk if user.is_authenticated else None
+    if not (user.is_authenticated and note.owner_id == user.pk):
+        named = note_view_record_if_owner_named(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
+        if isinstance(named, OwnerNamedView):
+            note.owner_name = named.owner_name
+            return note, named.live_views
+        if named is ViewNotCounted.REDIS_UNAVAILABLE:
+            return _named(user, note), None
+    return _named(user, note), note_view_record(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
+
+
+def _named(user: Visitor, note: Note) -> Note:
+    """Give `note` its owner's name; raise 404 for an orphan (its owner gone), which pages never show."""
     if user.is_authenticated and note.owner_id == user.pk:
-        note.owner_name = user.public_name
-        return note, note_view_record(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
-    named = note_view_record_if_owner_named(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
-    if isinstance(named, OwnerNamedView):
-        note.owner_name = named.owner_name
-        return note, named.live_views
-    if not with_owner_names([note]):
+        note.owner_name = user.public_name  # its owner, logged in: active, and named by the row just read
+    elif not with_owner_names([note]):
         raise Http404("No such note.")
-    if named is ViewNotCounted.REDIS_UNAVAILABLE:
-        return note, None
-    return note, note_view_record(note_id=note.pk, owner_id=note.owner_id, viewer_id=viewer_id)
+    return note
 
 
 def _note_allowed(user: Visitor, pk: ObjectId | str, allowed: Callable[[Visitor, Note], bool]) -> Note:
