@@ -12,7 +12,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from bson import ObjectId
 from bson.errors import InvalidId
@@ -24,6 +24,8 @@ from redis.commands.core import Script
 from redis.exceptions import RedisError
 
 from notes.collection import batches, notes_collection
+from notes.topics import views_folded
+from page_cache.versions import FILED_AT_CURRENT_VERSIONS_LUA, Filing, filed_value, filing_at
 from users.names import member_name_redis_key, member_name_stored
 
 logger = logging.getLogger(__name__)
@@ -157,6 +159,62 @@ def _view_if_owner_named() -> Script:
     return _redis().register_script(_VIEW_IF_OWNER_NAMED)
 
 
+class KeptNotePage(NamedTuple):
+    """A note's page kept for visitors, read by note_view_record_if_page_kept() with the view counted."""
+
+    page: Any  # what the page kept (notes/views.py)
+    live_views: int
+
+
+def note_view_record_if_page_kept(*, note_id: object, keys: list[str]) -> tuple[Filing | None, KeptNotePage | None]:
+    """Record one view of a note by a visitor if its page is kept at its topics' current versions; return both.
+
+    `keys` are the page's versioned_keys(). A kept page is one that answered 200 (page_cache/views.py),
+    so it counts a view exactly when rendering the page afresh would: one round trip, with no read of
+    the note (issue #18). Otherwise nothing is counted, and the page is rendered and counted as
+    without a copy. Returns where to file the page at the versions read, and the kept page if
+    there was one: as versioned_get() does, (None, None) when Redis is unavailable.
+    """
+    member = str(note_id)
+    try:
+        *versions, filed, views = _view_if_page_kept()(
+            keys=[*keys, view_count_key(member), leaderboard_key()],
+            args=[len(keys) - 1, member, LEADERBOARD_TTL],
+            client=_redis(),
+        )
+    except RedisError as error:
+        logger.warning("Page cache unavailable, no view recorded of note %s: %s", member, error)
+        return None, None
+    filing = filing_at(keys, versions)
+    return filing, None if filed is None else KeptNotePage(filed_value(filed), int(views))
+
+
+# KEYS: the page's versioned_keys() (its topics' versions, then the page), the note's view count, this week's board.
+# ARGV: how many topics, the note's id, the board's TTL. The view is counted as note_view_record() counts a visitor's.
+_VIEW_IF_PAGE_KEPT = (
+    FILED_AT_CURRENT_VERSIONS_LUA
+    + """
+local topics = tonumber(ARGV[1])
+local versions, page = filed_at_current_versions(topics)
+local views = false
+if page then
+    views = redis.call('INCR', KEYS[topics + 2])
+    redis.call('ZINCRBY', KEYS[topics + 3], 1, ARGV[2])
+    redis.call('EXPIRE', KEYS[topics + 3], ARGV[3])
+end
+versions[topics + 1] = page
+versions[topics + 2] = views
+return versions
+"""
+)
+
+
+@functools.cache
+def _view_if_page_kept() -> Script:
+    """The script above, registered as _view_if_owner_named() is."""
+    return _redis().register_script(_VIEW_IF_PAGE_KEPT)
+
+
 def note_live_view_count(*, note_id: object) -> int | None:
     """Return the views counted in Redis since the last fold, or None when Redis is unavailable."""
     try:
@@ -245,6 +303,7 @@ def view_counts_fold(*, dry_run: bool = False, batch_size: int = FOLD_BATCH_SIZE
         except PyMongoError as error:
             unwritten = list(counts.items())[_first_unwritten(error) :]
             raise FoldInterrupted(result, _put_back(redis, unwritten), error) from error
+        views_folded()
         result.notes += written
         result.views += sum(counts.values())
         result.gone += len(counts) - written

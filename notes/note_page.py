@@ -14,6 +14,7 @@ from datetime import datetime
 from functools import lru_cache
 from typing import NamedTuple
 
+from django.template.defaultfilters import pluralize
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -135,8 +136,14 @@ def revisions_html(revisions: NoteRevisions) -> SafeString:
     return (_kept_revisions_html if revisions.source_length <= KEPT_SOURCE_LENGTH else _revisions_html)(revisions)
 
 
-# Where the header's view count goes: no text the template escapes can hold a "<".
+# Where the header's view count goes: no text the template escapes can hold a "<". A visitor's page
+# is kept with it (notes/views.py), the first on the page: the header comes before any text of the note's.
 VIEWS_SLOT = SafeString("<note-views-slot>")
+
+
+def views_shown(views: int | None) -> str:
+    """A note's views as its page shows them; None when Redis did not count them."""
+    return "views unavailable" if views is None else f"{views} view{pluralize(views)}"
 
 
 def _header_html(header: NoteHeader) -> HeaderHTML:

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.template.response import SimpleTemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils.functional import cached_property
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -23,6 +24,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import DetailView, FormView, ListView
 from django.views.generic.edit import FormMixin
 
+from notes.counters import note_view_record_if_page_kept
 from notes.forms import EditorAction, NoteBodyForm, NoteForm
 from notes.models import (
     MAX_ATTRIBUTES,
@@ -32,6 +34,7 @@ from notes.models import (
     Note,
     NoteQuerySet,
 )
+from notes.note_page import VIEWS_SLOT, views_shown
 from notes.owners import with_owner_names
 from notes.permissions import can_take_out_of_trash, can_write, get_note_for, get_note_viewed_by
 from notes.services import (
@@ -44,10 +47,11 @@ from notes.services import (
     note_update,
     notes_trash_empty,
 )
-from notes.topics import NOTES
+from notes.topics import NOTES, VIEWS_FOLDED
 from page_cache.fragments import MemberFragmentCacheMixin
 from page_cache.paginator import CountCachingPaginator, LastPageRedirectMixin, ShortListPaginator
-from page_cache.views import AnonymousPageCacheMixin
+from page_cache.versions import Filing, versioned_keys
+from page_cache.views import AnonymousPageCacheMixin, page_key
 from request_limits.middleware import request_body_limit
 from users.topics import MEMBERS, member_topic
 
@@ -146,23 +150,58 @@ class PublicNoteListView(AnonymousPageCacheMixin, MemberFragmentCacheMixin, Note
         return context
 
 
-class NoteDetailView(DetailView):
-    """One note, its checklist, attributes and earlier versions."""
+class NoteDetailView(AnonymousPageCacheMixin, DetailView):
+    """One note, its checklist, attributes and earlier versions.
+
+    Visitors are served the page kept in Redis, as public notes are, with the view counted and its
+    count written in (kept_page()): one round trip and no read of the note. The page is kept with a
+    slot for the count (page_to_keep()), and with the views folded into the note when it rendered.
+    """
 
     template_name = "notes/note_detail.html"
     context_object_name = "note"
-    live_views: int | None  # counted in Redis since the last fold, this view included; None when unavailable
+    views: int | None  # the note's views, this one included; None when Redis did not count it
+
+    def page_topics(self) -> list[str]:
+        # The note (any note's write bumps NOTES), its owner's name, and its views folded into it.
+        return [NOTES, MEMBERS, VIEWS_FOLDED]
+
+    def kept_page(self, request: HttpRequest) -> tuple[Filing | None, bytes | None]:
+        keys = versioned_keys(page_key(request), self.page_topics())
+        filing, kept = note_view_record_if_page_kept(note_id=self.kwargs["pk"], keys=keys)
+        if kept is None:
+            return filing, None
+        folded_views, before_views, after_views = kept.page
+        return filing, before_views + views_shown(folded_views + kept.live_views).encode() + after_views
+
+    def page_to_keep(self, page: SimpleTemplateResponse) -> tuple[int, bytes, bytes]:
+        return self.object.view_count, *self.page_around_views
 
     def get_object(self, queryset: QuerySet[Any] | None = None) -> Note:
-        note, self.live_views = get_note_viewed_by(self.request.user, self.kwargs["pk"])
+        note, live_views = get_note_viewed_by(self.request.user, self.kwargs["pk"])
+        self.views = None if live_views is None else note.view_count + live_views
         return note
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        visitor = not self.request.user.is_authenticated
         return super().get_context_data(
             can_write=can_write(self.request.user, self.object),
-            view_count=None if self.live_views is None else self.object.view_count + self.live_views,
+            views_shown=VIEWS_SLOT if visitor else views_shown(self.views),
             **kwargs,
         )
+
+    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
+        """A visitor's page is rendered with a slot for its views, kept for page_to_keep(), and answered filled in."""
+        response = cast(SimpleTemplateResponse, super().render_to_response(context, **response_kwargs))
+        if context["views_shown"] is VIEWS_SLOT:
+
+            def fill(page: SimpleTemplateResponse) -> None:  # runs before page_to_keep(): callbacks run in turn
+                self.page_around_views = page.content.split(VIEWS_SLOT.encode(), 1)
+                before_views, after_views = self.page_around_views
+                page.content = before_views + views_shown(self.views).encode() + after_views
+
+            response.add_post_render_callback(fill)
+        return response
 
 
 class NoteEditorMixin(SuccessMessageMixin, FormMixin):

@@ -11,8 +11,7 @@ from django.urls import ResolverMatch
 from django.utils.cache import patch_vary_headers
 
 from config.paths import resolved
-from page_cache.versions import versioned_get
-from page_cache.views import AnonymousPageCacheMixin, is_canonical, page_key
+from page_cache.views import AnonymousPageCacheMixin, is_canonical
 
 
 def _cached_page_view(path: str) -> ResolverMatch | None:
@@ -42,7 +41,7 @@ def early_page(request: HttpRequest) -> HttpResponse | None:
         return None
     view = match.func.view_class(**match.func.view_initkwargs)  # type: ignore[attr-defined]  # as_view() sets them
     view.setup(request, *match.args, **match.kwargs)
-    _, content = versioned_get(page_key(request), view.page_topics())
+    _, content = view.kept_page_once(request)
     if content is None:
         return None
     page = HttpResponse(content, headers={"Content-Length": str(len(content))})

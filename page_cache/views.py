@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.views import View
 
-from page_cache.versions import versioned_get, versioned_set
+from page_cache.versions import Filing, versioned_get, versioned_set
 
 
 def is_canonical(request: HttpRequest) -> bool:
@@ -48,10 +48,24 @@ class AnonymousPageCacheMixin(View):
     def page_topics(self) -> list[str]:
         raise NotImplementedError
 
+    def kept_page(self, request: HttpRequest) -> tuple[Filing | None, bytes | None]:
+        """Where to keep the page at its topics' current versions, and the page kept there, if any (versioned_get())."""
+        return versioned_get(page_key(request), self.page_topics())
+
+    def page_to_keep(self, page: SimpleTemplateResponse) -> Any:
+        """What to keep of a page just rendered, for kept_page() to answer with: the page itself, unless a view keeps it otherwise."""
+        return page.content
+
+    def kept_page_once(self, request: HttpRequest) -> tuple[Filing | None, bytes | None]:
+        """kept_page(), asked once a request: the view reuses what EarlyPageMiddleware was told, a miss or Redis down."""
+        if (lookup := getattr(request, "_kept_page", None)) is None:
+            lookup = request._kept_page = self.kept_page(request)  # type: ignore[attr-defined]
+        return lookup
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if not is_cacheable(request):
             return super().dispatch(request, *args, **kwargs)
-        filing, content = versioned_get(page_key(request), self.page_topics())
+        filing, content = self.kept_page_once(request)
         if content is not None:
             return HttpResponse(content)
         response = super().dispatch(request, *args, **kwargs)
@@ -60,7 +74,7 @@ class AnonymousPageCacheMixin(View):
         if filing is not None and keep_it and isinstance(response, SimpleTemplateResponse):
 
             def keep(page: SimpleTemplateResponse) -> None:  # a callback's return value would replace the page
-                versioned_set(filing, page.content, settings.PAGE_CACHE_SECONDS)
+                versioned_set(filing, self.page_to_keep(page), settings.PAGE_CACHE_SECONDS)
 
             response.add_post_render_callback(keep)
         return response

@@ -295,4 +295,6 @@ def test_a_note_page_costs_one_document_read_and_a_cached_name(client, alice, dj
     with django_assert_num_queries(1), django_assert_num_queries(1, connection=connections["mongodb"]):
         assert client.get(url).status_code == 200
     with django_assert_num_queries(0), django_assert_num_queries(1, connection=connections["mongodb"]):
-        assert client.get(url).status_code == 200
+        assert client.get(url, {"from": "a link"}).status_code == 200  # the name cached, the page not kept at this URL
+    with django_assert_num_queries(0), django_assert_num_queries(0, connection=connections["mongodb"]):
+        assert client.get(url).status_code == 200  # the page kept for visitors (tests/notes/test_kept_note_page.py)

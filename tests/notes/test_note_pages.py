@@ -334,7 +334,22 @@ def test_a_visitor_reads_a_public_note_with_one_document_read_and_its_owner_name
     with django_assert_num_queries(1), django_assert_num_queries(1, connection=connections["mongodb"]):
         client.get(url)  # the owner's name, on an empty cache
     with django_assert_num_queries(0), django_assert_num_queries(1, connection=connections["mongodb"]):
-        assert "For everyone." in client.get(url).content.decode()
+        assert "For everyone." in client.get(url, {"from": "a link"}).content.decode()  # not the kept page's URL
+
+
+def test_a_visitor_is_served_the_kept_page_with_no_read_and_the_view_counted(
+    client, public_note, django_assert_num_queries
+):
+    url = reverse("notes:detail", args=[public_note.pk])
+    first = client.get(url).content.decode()
+
+    with django_assert_num_queries(0), django_assert_num_queries(0, connection=connections["mongodb"]):
+        kept = client.get(url).content.decode()
+    client.get(url, {"from": "a link"})  # rendered afresh, and counted once like the others
+
+    assert "1 view<" in first
+    assert kept == first.replace("1 view<", "2 views<")
+    assert "4 views<" in client.get(url).content.decode()
 
 
 def test_a_note_page_takes_one_round_trip_to_redis_besides_the_session(client, alice_client, bob_client, public_note):
@@ -349,6 +364,7 @@ def test_a_note_page_takes_one_round_trip_to_redis_besides_the_session(client, a
             assert visitor.get(url).status_code == 200
         counted[name] = dict(counts)
 
-    # the view counted with the owner's name in one script; a member's session and row besides
-    assert counted["visitor"] == {"relational": 0, "document": 1, "Redis": 1}
+    # a visitor's kept page read and the view counted in one script; the view counted with the
+    # owner's name in one script for a member, their session and row besides
+    assert counted["visitor"] == {"relational": 0, "document": 0, "Redis": 1}
     assert counted["owner"] == counted["member"] == {"relational": 1, "document": 1, "Redis": 2}
