@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from bson import ObjectId
+from django.contrib.sessions.models import Session
 from django.urls import reverse
 
 from notes.collection import notes_collection
@@ -17,14 +18,24 @@ from tools.bench.views import CACHED_PAGE_KEY
 pytestmark = [pytest.mark.django_db(databases="__all__"), pytest.mark.urls("tools.bench.urls")]
 
 
-def test_note_page_ceiling_reads_the_note_and_refuses_what_a_note_page_would(client, alice):
+def test_note_page_ceiling_reads_the_note_for_a_member_and_refuses_what_a_note_page_would(client, alice_client, alice):
     note = NoteFactory(owner_id=alice.pk, title="Found by id")
     trashed = NoteFactory(owner_id=alice.pk)
     Note.everything.filter(pk=trashed.pk).update(trashed_at=trashed.created_at)
 
-    assert client.get(reverse("bench-ceiling-note-page", args=[note.pk])).content == b"Found by id"
+    assert alice_client.get(reverse("bench-ceiling-note-page", args=[note.pk])).content == b"Found by id"
     for missing in (trashed.pk, ObjectId(), "not-an-id"):
-        assert client.get(reverse("bench-ceiling-note-page", args=[missing])).status_code == 404
+        assert alice_client.get(reverse("bench-ceiling-note-page", args=[missing])).status_code == 404
+    assert client.get(reverse("bench-ceiling-note-page", args=[note.pk])).status_code == 403  # the member is loaded
+
+
+def test_logged_in_ceiling_finds_the_member_only_with_their_live_session(client, alice_client, alice):
+    url = reverse("bench-ceiling-logged-in", args=[alice.pk])
+
+    assert alice_client.get(url).content == b"member"
+    assert client.get(url).status_code == 403  # no session in Redis
+    Session.objects.all().delete()  # a logout while Redis was down: the copy stays, the row is gone
+    assert alice_client.get(url).content == b"anonymous"
 
 
 def test_my_notes_ceiling_lists_the_members_live_notes_pinned_first(alice_client, alice, bob):

@@ -158,7 +158,7 @@ def test_a_page_is_read_against_its_ceiling_and_a_target_above_it_is_named():
         FLOOR.key: loaded(FLOOR, 1000.0),
         "create": loaded(by_key["create"], 150.0),
         "ceiling-create": loaded(by_key["ceiling-create"], 230.0),
-        "detail": loaded(by_key["detail"], 120.0),
+        "detail-owner": loaded(by_key["detail-owner"], 120.0),
         "ceiling-note-page": loaded(by_key["ceiling-note-page"], 420.0),
     }
 
@@ -166,7 +166,7 @@ def test_a_page_is_read_against_its_ceiling_and_a_target_above_it_is_named():
     report = render(bench_run(pages), analysis="")
 
     create = checks["Create a note (POST /notes/new/), logged in: req/s share of the floor"]
-    detail = checks["A public note's page (/notes/<id>/), anonymous: req/s share of the floor"]
+    detail = checks["A public note's page (/notes/<id>/), its owner logged in: req/s share of the floor"]
     assert (create.ceiling, create.above_ceiling) == (pytest.approx(0.23), True)  # target 25 %
     assert (detail.ceiling, detail.above_ceiling) == (pytest.approx(0.42), False)  # target 35 %
     assert "| 15 % | **missed** (1.67× off); above this server's ceiling | ceiling 23 % |" in report

@@ -44,13 +44,14 @@ NOTE_PAGE = ("a note's page (anonymous and owner) ≥ 35 % of the floor", 0.35)
 # The ceiling each page is read against (tools/bench/views.py): the same floor plus its one round
 # trip to Redis or the document store, raw. A page cannot pass it; a target above it cannot be met here.
 CEILINGS = {
+    "floor-session": "ceiling-logged-in",
     "public-p1": "ceiling-cached-page",
     "public-p50": "ceiling-cached-page",
     "public-p1-uncached": "ceiling-public-p1-uncached",
     "public-p50-uncached": "ceiling-public-p50-uncached",
     "public-p1-member": "ceiling-member-page",
     "public-p50-member": "ceiling-member-page",
-    "detail": "ceiling-note-page",
+    "detail": "ceiling-cached-page",  # a visitor's is kept in Redis
     "detail-owner": "ceiling-note-page",
     "my-notes": "ceiling-my-notes",
     "create": "ceiling-create",

@@ -232,6 +232,14 @@ SCENARIOS: list[Scenario] = [
         "ceiling",
     ),
     Scenario(
+        "ceiling-logged-in",
+        "Ceiling of the logged-in floor: the floor plus the session's GET and the member's SELECT, raw",
+        None,
+        lambda s: reverse("bench-ceiling-logged-in", args=[s.member_id]),
+        "ceiling",
+        login="reader",
+    ),
+    Scenario(
         "ceiling-member-page",
         "Ceiling of a member's cached fragment: the logged-in floor plus the same raw GET",
         None,
@@ -241,10 +249,11 @@ SCENARIOS: list[Scenario] = [
     ),
     Scenario(
         "ceiling-note-page",
-        "Ceiling of a note's page: the floor plus find_one by id, raw",
+        "Ceiling of a note's page for its owner: the logged-in floor plus find_one by id, raw",
         None,
         lambda s: reverse("bench-ceiling-note-page", args=[s.public_note_id]),
         "ceiling",
+        login="reader",
     ),
     *(
         Scenario(

@@ -14,16 +14,23 @@ from collections.abc import Callable
 
 from bson import ObjectId
 from bson.errors import InvalidId
+from django.conf import settings
+from django.contrib.sessions.backends.cached_db import KEY_PREFIX
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils import timezone
 from django_redis import get_redis_connection
 
+from config.routers import RELATIONAL_DB
 from notes.collection import notes_collection
 from notes.models import CARD_FIELDS
 from notes.views import NOTES_PER_PAGE
 from tools.bench.scenarios import BENCH_NOTE_BODY, BENCH_NOTE_TITLE
+from users.models import User
 
 CACHED_PAGE_CEILING_PATH = "/bench/ceiling/cached-page"
 # A copy of the anonymous public notes' first page, set by the bench before the load (tools/bench/measure.py).
@@ -43,6 +50,27 @@ def floor(request: HttpRequest) -> HttpResponse:
 def floor_with_user(request: HttpRequest) -> HttpResponse:
     """The floor plus reading the request's session and user, as every logged-in page does."""
     return HttpResponse(b"member" if request.user.is_authenticated else b"anonymous", content_type="text/plain")
+
+
+def ceiling_logged_in(request: HttpRequest, member_id: int) -> HttpResponse:
+    """The logged-in floor's two round trips, raw: the session's copy in Redis, then the member with their session's row.
+
+    What users/sessions.py asks, by the member's id in the URL where a page reads it from the session.
+    """
+    session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
+    sessions = caches[settings.SESSION_CACHE_ALIAS]
+    if get_redis_connection(settings.SESSION_CACHE_ALIAS).get(sessions.make_key(KEY_PREFIX + session_key)) is None:
+        return HttpResponse(status=403)
+    connection = connections[RELATIONAL_DB]
+    quote = connection.ops.quote_name
+    sql = (
+        f"SELECT * FROM {quote(User._meta.db_table)} WHERE id = %s AND EXISTS ("
+        f"SELECT 1 FROM {quote(Session._meta.db_table)} WHERE session_key = %s AND expire_date > %s)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [member_id, session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
+        member = cursor.fetchone()
+    return HttpResponse(b"anonymous" if member is None else b"member", content_type="text/plain")
 
 
 class CachedPageCeilingMiddleware:
@@ -76,7 +104,9 @@ def _cached_page() -> HttpResponse:
 
 
 def ceiling_note_page(request: HttpRequest, pk: str) -> HttpResponse:
-    """The floor plus a note's page's round trip: the note by its id."""
+    """The logged-in floor plus a note's page's round trip: the note by its id (a visitor's page is kept in Redis)."""
+    if not request.user.is_authenticated:
+        return HttpResponse(status=403)
     try:
         note = notes_collection().find_one({"_id": ObjectId(pk), "trashed_at": None})
     except InvalidId:
