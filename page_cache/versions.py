@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from typing import Any, NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django_redis import get_redis_connection
 from redis.commands.core import Script
 from redis.exceptions import RedisError
@@ -117,7 +117,8 @@ def versioned_get(key: str, topics: Iterable[str]) -> tuple[Filing | None, Any]:
 
 def versioned_keys(key: str, topics: Iterable[str]) -> list[str]:
     """The Redis keys of the topics' versions, then the key `key`'s value is filed under."""
-    return [*(cache.make_key(version_key(topic)) for topic in topics), cache.make_key(key)]
+    make_key = caches["default"].make_key  # `cache` finds the alias's cache on every attribute: 3.5 µs each (issue #18)
+    return [*(make_key(version_key(topic)) for topic in topics), make_key(key)]
 
 
 def filing_at(keys: list[str], versions: list[bytes | None]) -> Filing:
