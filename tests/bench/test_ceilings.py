@@ -1,4 +1,4 @@
-"""The ceilings: a page's one round trip to Redis or the document store, raw, where the page answers (tools/bench/views.py)."""
+"""The ceilings: the round trips a page cannot do without, raw, where the page answers (tools/bench/views.py)."""
 
 from __future__ import annotations
 

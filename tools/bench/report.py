@@ -41,8 +41,8 @@ LOGGED_IN_FLOOR = ("the logged-in floor ≥ 60 % of the floor", 0.60)
 PUBLIC_NOTES_OFF = ("public notes with the page cache off ≥ 10 % of the floor", 0.10)
 PUBLIC_NOTES_MEMBER = ("public notes for a logged-in member ≥ 50 % of the floor", 0.50)
 NOTE_PAGE = ("a note's page (anonymous and owner) ≥ 35 % of the floor", 0.35)
-# The ceiling each page is read against (tools/bench/views.py): the same floor plus its one round
-# trip to Redis or the document store, raw. A page cannot pass it; a target above it cannot be met here.
+# The ceiling each page is read against (tools/bench/views.py): the same floor plus the round trips
+# it cannot do without, raw. A page cannot pass it; a target above it cannot be met here.
 CEILINGS = {
     "floor-session": "ceiling-logged-in",
     "public-p1": "ceiling-cached-page",
@@ -879,10 +879,10 @@ def render(run: Run, *, analysis: str, chart_links: dict[str, str] | None = None
         "## Targets",
         "",
         (
-            "A missed page's ceiling is its share's upper bound on this server: the same floor view plus the page's "
-            "one round trip to Redis or the document store, made raw (`tools/bench/views.py`, the `ceiling-*` rows "
-            "of the pages table). A target above its page's ceiling cannot be met here whatever Django does around "
-            "that round trip."
+            "A missed page's ceiling is its share's upper bound on this server: the same floor view plus the round "
+            "trips the page cannot do without, made raw (a member's page also pays the session's GET and the "
+            "member's SELECT; `tools/bench/views.py`, the `ceiling-*` rows of the pages table). A target above its "
+            "page's ceiling cannot be met here whatever Django does around those round trips."
         ),
         "",
         (

@@ -222,8 +222,8 @@ SCENARIOS: list[Scenario] = [
         "redirect to the new note",
     ),
     Scenario("readyz", "/readyz (every store pinged)", "health:readyz", _url("health:readyz"), "probe"),
-    # The most a page can reach on this server: its one round trip to Redis or the document store,
-    # raw (tools/bench/views.py). A page's share of the floor cannot pass its ceiling's.
+    # The most a page can reach on this server: the round trips it cannot do without, raw (a member's
+    # page pays the logged-in floor's too; tools/bench/views.py). A page's share cannot pass its ceiling's.
     Scenario(
         "ceiling-cached-page",
         "Ceiling of a cached page: a raw GET of public notes' first page, where cached pages answer",

@@ -1,8 +1,9 @@
 """The floor views every page's throughput is compared with, and each page's ceiling on this server.
 
-A ceiling is the page's one round trip to Redis or the document store, made raw (pymongo, redis-py;
-no ORM, template or cache), answered at the same point of the middleware as the page: what that
-page would reach if everything Django does around the round trip cost nothing. A page's share of
+A ceiling is the round trips a page cannot do without, made raw (pymongo, redis-py, a cursor; no
+ORM, template or cache), answered at the same point of the middleware as the page: what that page
+would reach if everything Django does around them cost nothing. A member's page's ceiling pays the
+logged-in floor too: its own (`ceiling_logged_in`) is the session's GET and the member's SELECT, raw. A page's share of
 the floor cannot pass its ceiling's. A cached anonymous page answers before the session and the
 middleware after it (page_cache/middleware.py), so its ceiling answers there too
 (`CachedPageCeilingMiddleware`); the others are views behind the whole chain, as their pages are.
