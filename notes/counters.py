@@ -64,6 +64,24 @@ def _redis():
     return get_redis_connection("default")
 
 
+# How a view is recorded, the one place that says it: the three scripts below call these.
+# count_view: a view of note `member` counted, and on this week's board, which it keeps for `ttl`.
+# remember_view: the note first in a member's recently viewed, which keeps `limit` of them.
+_RECORD_VIEW_LUA = """
+local function count_view(views_key, board_key, member, ttl)
+    local views = redis.call('INCR', views_key)
+    redis.call('ZINCRBY', board_key, 1, member)
+    redis.call('EXPIRE', board_key, ttl)
+    return views
+end
+local function remember_view(recent_key, member, limit)
+    redis.call('LREM', recent_key, 0, member)
+    redis.call('LPUSH', recent_key, member)
+    redis.call('LTRIM', recent_key, 0, limit - 1)
+end
+"""
+
+
 def note_view_record(*, note_id: object, owner_id: int, viewer_id: int | None = None) -> int | None:
     """Record one view of a note; return its live view count, or None when Redis is unavailable.
 
@@ -71,25 +89,41 @@ def note_view_record(*, note_id: object, owner_id: int, viewer_id: int | None = 
     towards its views or the most viewed; they still go to their recently viewed.
     """
     member = str(note_id)
-    board = leaderboard_key()
+    keys = [view_count_key(member), leaderboard_key()]
+    if viewer_id is not None:
+        keys.append(recently_viewed_key(viewer_id))
+    counted = int(viewer_id != owner_id)
     try:
-        with _redis().pipeline(transaction=True) as pipe:
-            if viewer_id == owner_id:
-                pipe.get(view_count_key(member))
-            else:
-                pipe.incr(view_count_key(member))
-                pipe.zincrby(board, 1, member)
-                pipe.expire(board, LEADERBOARD_TTL)
-            if viewer_id is not None:
-                recent = recently_viewed_key(viewer_id)
-                pipe.lrem(recent, 0, member)
-                pipe.lpush(recent, member)
-                pipe.ltrim(recent, 0, RECENTLY_VIEWED_LIMIT - 1)
-            results = pipe.execute()
+        views = _view()(keys=keys, args=[member, LEADERBOARD_TTL, RECENTLY_VIEWED_LIMIT, counted], client=_redis())
     except RedisError as error:
         logger.warning("Could not record a view of note %s: %s", member, error)
         return None
-    return int(results[0] or 0)
+    return int(views or 0)
+
+
+# KEYS: the note's view count, this week's board, the viewer's recently viewed (members only).
+# ARGV: the note's id, the board's TTL, how many notes recently viewed keeps, 1 to count the view (0: the owner's).
+_VIEW = (
+    _RECORD_VIEW_LUA
+    + """
+local views
+if ARGV[4] == '1' then
+    views = count_view(KEYS[1], KEYS[2], ARGV[1], ARGV[2])
+else
+    views = redis.call('GET', KEYS[1])
+end
+if KEYS[3] then
+    remember_view(KEYS[3], ARGV[1], ARGV[3])
+end
+return views
+"""
+)
+
+
+@functools.cache
+def _view() -> Script:
+    """The script above, its SHA-1 taken once per process; it is run with the current client, which loads it where missing."""
+    return _redis().register_script(_VIEW)
 
 
 class OwnerNamedView(NamedTuple):
@@ -135,27 +169,26 @@ def note_view_record_if_owner_named(
 
 
 # KEYS: the owner's name, the note's view count, this week's board, the viewer's recently viewed (members only).
-# ARGV: the note's id, the board's TTL, how many notes recently viewed keeps. What note_view_record() sends, behind the name.
-_VIEW_IF_OWNER_NAMED = """
+# ARGV: the note's id, the board's TTL, how many notes recently viewed keeps. _VIEW's view, behind the name.
+_VIEW_IF_OWNER_NAMED = (
+    _RECORD_VIEW_LUA
+    + """
 local name = redis.call('GET', KEYS[1])
 if not name then
     return false
 end
-local views = redis.call('INCR', KEYS[2])
-redis.call('ZINCRBY', KEYS[3], 1, ARGV[1])
-redis.call('EXPIRE', KEYS[3], ARGV[2])
+local views = count_view(KEYS[2], KEYS[3], ARGV[1], ARGV[2])
 if KEYS[4] then
-    redis.call('LREM', KEYS[4], 0, ARGV[1])
-    redis.call('LPUSH', KEYS[4], ARGV[1])
-    redis.call('LTRIM', KEYS[4], 0, ARGV[3] - 1)
+    remember_view(KEYS[4], ARGV[1], ARGV[3])
 end
 return {name, views}
 """
+)
 
 
 @functools.cache
 def _view_if_owner_named() -> Script:
-    """The script above, its SHA-1 taken once per process; it is run with the current client, which loads it where missing."""
+    """The script above, registered as _view() is."""
     return _redis().register_script(_VIEW_IF_OWNER_NAMED)
 
 
@@ -190,17 +223,16 @@ def note_view_record_if_page_kept(*, note_id: object, keys: list[str]) -> tuple[
 
 
 # KEYS: the page's versioned_keys() (its topics' versions, then the page), the note's view count, this week's board.
-# ARGV: how many topics, the note's id, the board's TTL. The view is counted as note_view_record() counts a visitor's.
+# ARGV: how many topics, the note's id, the board's TTL. A visitor's view, behind the kept page.
 _VIEW_IF_PAGE_KEPT = (
     FILED_AT_CURRENT_VERSIONS_LUA
+    + _RECORD_VIEW_LUA
     + """
 local topics = tonumber(ARGV[1])
 local versions, page = filed_at_current_versions(topics)
 local views = false
 if page then
-    views = redis.call('INCR', KEYS[topics + 2])
-    redis.call('ZINCRBY', KEYS[topics + 3], 1, ARGV[2])
-    redis.call('EXPIRE', KEYS[topics + 3], ARGV[3])
+    views = count_view(KEYS[topics + 2], KEYS[topics + 3], ARGV[2], ARGV[3])
 end
 versions[topics + 1] = page
 versions[topics + 2] = views
@@ -211,7 +243,7 @@ return versions
 
 @functools.cache
 def _view_if_page_kept() -> Script:
-    """The script above, registered as _view_if_owner_named() is."""
+    """The script above, registered as _view() is."""
     return _redis().register_script(_VIEW_IF_PAGE_KEPT)
 
 
