@@ -13,7 +13,7 @@ from django.contrib.messages.views import SuccessMessageMixin
 from django.core.exceptions import BadRequest, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.template.response import SimpleTemplateResponse
@@ -175,7 +175,8 @@ class NoteDetailView(AnonymousPageCacheMixin, DetailView):
         return filing, before_views + views_shown(folded_views + kept.live_views).encode() + after_views
 
     def page_to_keep(self, page: SimpleTemplateResponse) -> tuple[int, bytes, bytes]:
-        return self.object.view_count, *self.page_around_views
+        before_views, after_views = page.content.split(VIEWS_SLOT.encode(), 1)  # as rendered: not filled yet
+        return self.object.view_count, before_views, after_views
 
     def get_object(self, queryset: QuerySet[Any] | None = None) -> Note:
         note, live_views = get_note_viewed_by(self.request.user, self.kwargs["pk"])
@@ -190,15 +191,13 @@ class NoteDetailView(AnonymousPageCacheMixin, DetailView):
             **kwargs,
         )
 
-    def render_to_response(self, context: dict[str, Any], **response_kwargs: Any) -> HttpResponse:
-        """A visitor's page is rendered with a slot for its views, kept for page_to_keep(), and answered filled in."""
-        response = cast(SimpleTemplateResponse, super().render_to_response(context, **response_kwargs))
-        if context["views_shown"] is VIEWS_SLOT:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        """A visitor's page, rendered with a slot for its views, is answered with them written in, once kept (page_to_keep())."""
+        response = super().dispatch(request, *args, **kwargs)
+        if not request.user.is_authenticated and isinstance(response, SimpleTemplateResponse):
 
-            def fill(page: SimpleTemplateResponse) -> None:  # runs before page_to_keep(): callbacks run in turn
-                self.page_around_views = page.content.split(VIEWS_SLOT.encode(), 1)
-                before_views, after_views = self.page_around_views
-                page.content = before_views + views_shown(self.views).encode() + after_views
+            def fill(page: SimpleTemplateResponse) -> None:  # added after the page cache's: callbacks run in turn
+                page.content = page.content.replace(VIEWS_SLOT.encode(), views_shown(self.views).encode(), 1)
 
             response.add_post_render_callback(fill)
         return response
