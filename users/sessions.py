@@ -59,7 +59,7 @@ class _LiveMemberStatement:
 
 
 @cache
-def _live_member_statement(alias: str, vendor: str) -> _LiveMemberStatement:
+def live_member_statement(alias: str, vendor: str) -> _LiveMemberStatement:
     """Write the statement and find its columns' converters once per database: both depend only on the backend.
 
     The converters are those of the first connection to `alias`; they read only its settings,
@@ -98,7 +98,7 @@ def live_member(user_id: object, session_key: str) -> User | None:
     except ValidationError:
         return None
     connection = connections[RELATIONAL_DB]
-    statement = _live_member_statement(RELATIONAL_DB, connection.vendor)
+    statement = live_member_statement(RELATIONAL_DB, connection.vendor)
     expiry = connection.ops.adapt_datetimefield_value(timezone.now())
     with connection.cursor() as cursor:
         cursor.execute(statement.sql, [pk, session_key, expiry])

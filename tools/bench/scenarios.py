@@ -112,6 +112,11 @@ def cached_and_uncached(
     return [cached, uncached]
 
 
+def ceiling(key: str, title: str, path: Callable[[Subjects], str], **options: Any) -> Scenario:
+    """A page's ceiling: a bench-only URL (tools/bench/views.py), read against the page, never a target of its own."""
+    return Scenario(key, f"Ceiling of {title}", None, path, "ceiling", **options)
+
+
 def on_the_other_document_server(scenario: Scenario) -> Scenario:
     """The same list page, rendered afresh, with the notes on the other document server."""
     return replace(
@@ -224,61 +229,47 @@ SCENARIOS: list[Scenario] = [
     Scenario("readyz", "/readyz (every store pinged)", "health:readyz", _url("health:readyz"), "probe"),
     # The most a page can reach on this server: the round trips it cannot do without, raw (a member's
     # page pays the logged-in floor's too; tools/bench/views.py). A page's share cannot pass its ceiling's.
-    Scenario(
+    ceiling(
         "ceiling-cached-page",
-        "Ceiling of a cached page: a raw GET of public notes' first page, where cached pages answer",
-        None,
+        "a cached page: a raw GET of public notes' first page, where cached pages answer",
         _url("bench-ceiling-cached-page"),
-        "ceiling",
     ),
-    Scenario(
+    ceiling(
         "ceiling-logged-in",
-        "Ceiling of the logged-in floor: the floor plus the session's GET and the member's SELECT, raw",
-        None,
+        "the logged-in floor: the floor plus the session's GET and the member's SELECT, raw",
         lambda s: reverse("bench-ceiling-logged-in", args=[s.member_id]),
-        "ceiling",
         login="reader",
     ),
-    Scenario(
+    ceiling(
         "ceiling-member-page",
-        "Ceiling of a member's cached fragment: the logged-in floor plus the same raw GET",
-        None,
+        "a member's cached fragment: the logged-in floor plus the same raw GET",
         _url("bench-ceiling-member-page"),
-        "ceiling",
         login="reader",
     ),
-    Scenario(
+    ceiling(
         "ceiling-note-page",
-        "Ceiling of a note's page for its owner: the logged-in floor plus find_one by id, raw",
-        None,
+        "a note's page for its owner: the logged-in floor plus find_one by id, raw",
         lambda s: reverse("bench-ceiling-note-page", args=[s.public_note_id]),
-        "ceiling",
         login="reader",
     ),
     *(
-        Scenario(
+        ceiling(
             f"ceiling-public-p{page}-uncached",
-            f"Ceiling of public notes, page {page}, page cache off: the floor plus the count and the page, raw",
-            None,
+            f"public notes, page {page}, page cache off: the floor plus the count and the page, raw",
             _url("bench-ceiling-public-notes", query=f"?page={page}"),
-            "ceiling",
         )
         for page in (1, 50)
     ),
-    Scenario(
+    ceiling(
         "ceiling-my-notes",
-        "Ceiling of my notes: the logged-in floor plus the member's first page, raw find()",
-        None,
+        "my notes: the logged-in floor plus the member's first page, raw find()",
         _url("bench-ceiling-my-notes"),
-        "ceiling",
         login="reader",
     ),
-    Scenario(
+    ceiling(
         "ceiling-create",
-        "Ceiling of create: the logged-in floor plus one insert_one, raw",
-        None,
+        "create: the logged-in floor plus one insert_one, raw",
         _url("bench-ceiling-create"),
-        "ceiling",
         login="writer",
         form=dict,
         expect=302,

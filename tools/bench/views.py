@@ -17,7 +17,6 @@ from bson import ObjectId
 from bson.errors import InvalidId
 from django.conf import settings
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
-from django.contrib.sessions.models import Session
 from django.core.cache import caches
 from django.db import connections
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -31,7 +30,7 @@ from notes.collection import notes_collection
 from notes.models import CARD_FIELDS
 from notes.views import NOTES_PER_PAGE
 from tools.bench.scenarios import BENCH_NOTE_BODY, BENCH_NOTE_TITLE
-from users.models import User
+from users.sessions import live_member_statement
 
 CACHED_PAGE_CEILING_PATH = "/bench/ceiling/cached-page"
 # A copy of the anonymous public notes' first page, set by the bench before the load (tools/bench/measure.py).
@@ -56,20 +55,18 @@ def floor_with_user(request: HttpRequest) -> HttpResponse:
 def ceiling_logged_in(request: HttpRequest, member_id: int) -> HttpResponse:
     """The logged-in floor's two round trips, raw: the session's copy in Redis, then the member with their session's row.
 
-    What users/sessions.py asks, by the member's id in the URL where a page reads it from the session.
+    What users/sessions.py sends, by the member's id in the URL where a page reads it from the
+    session, without the row made a member.
     """
     session_key = request.COOKIES.get(settings.SESSION_COOKIE_NAME, "")
     sessions = caches[settings.SESSION_CACHE_ALIAS]
     if get_redis_connection(settings.SESSION_CACHE_ALIAS).get(sessions.make_key(KEY_PREFIX + session_key)) is None:
         return HttpResponse(status=403)
     connection = connections[RELATIONAL_DB]
-    quote = connection.ops.quote_name
-    sql = (
-        f"SELECT * FROM {quote(User._meta.db_table)} WHERE id = %s AND EXISTS ("
-        f"SELECT 1 FROM {quote(Session._meta.db_table)} WHERE session_key = %s AND expire_date > %s)"
-    )
+    statement = live_member_statement(RELATIONAL_DB, connection.vendor)  # the statement the app sends
     with connection.cursor() as cursor:
-        cursor.execute(sql, [member_id, session_key, connection.ops.adapt_datetimefield_value(timezone.now())])
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        cursor.execute(statement.sql, [member_id, session_key, now])
         member = cursor.fetchone()
     return HttpResponse(b"anonymous" if member is None else b"member", content_type="text/plain")
 
